@@ -1,0 +1,123 @@
+"""The labeling procedure of the sample set, as commands a user can rerun on their own notices.
+
+    python -m notice_nlp.annotate preannotate OUT_DIR   # one JSONL per document, pre-labeled
+    python -m notice_nlp.annotate check FILE...         # validate, fill span offsets
+    python -m notice_nlp.annotate assemble              # → data/labeled.jsonl
+
+Pre-annotation runs the pipeline (sentences, contexts) and the keyword baseline;
+annotators then read and correct every line. Spans may be written with their
+``text`` only: ``check`` finds them in the sentence (left to right) and fills
+``start``/``end``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .taxonomy import STATUSES, is_valid
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "data"
+SOURCES = DATA / "sources" / "web_notices.jsonl"
+SAMPLES = DATA / "samples"
+DATE_TYPES = {"date", "month", "year", "part", "range", "deadline", "frequency", "relative"}
+QUALIFIERS = {None, "more_than", "about", "nearly", "at_least", "at_most"}
+
+
+def source_documents() -> list[dict]:
+    """Every source document of the sample set: the bundled seeds and web notices."""
+    docs = [{"doc_id": p.stem, "text": p.read_text("utf-8"), "doc_date": None,
+             "source": f"data/samples/{p.name}", "institution": None, "sector": "health", "url": None}
+            for p in sorted(SAMPLES.glob("*.txt"))]
+    for line in SOURCES.read_text("utf-8").splitlines():
+        rec = json.loads(line)
+        docs.append({"doc_id": rec["id"], "text": rec["text"], "doc_date": rec["date"],
+                     "source": "data/sources/web_notices.jsonl", "institution": rec["institution"],
+                     "sector": rec["sector"], "url": rec["url"]})
+    return docs
+
+
+def document_sentences(doc: dict, model: str | None = "keywords") -> list[dict]:
+    """The pipeline's sentences of one source document, as labeled-set records."""
+    from .pipeline import tag
+    tagged = tag(doc["text"], doc_date=doc["doc_date"], model=model)
+    return [{"id": f"{doc['doc_id']}-{s.id}", "doc_id": doc["doc_id"], "text": s.text,
+             "context": s.context, "category": s.category, "subcategory": s.subcategory,
+             "categories": s.categories, "status": s.status,
+             "dates": s.dates, "counts": s.counts, "doc_date": tagged.meta.get("doc_date")}
+            for s in tagged.sentences]
+
+
+def preannotate(out_dir: Path) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for doc in source_documents():
+        rows = document_sentences(doc)
+        with open(out_dir / f"{doc['doc_id']}.jsonl", "w", encoding="utf-8") as fh:
+            for row in rows:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def check_record(rec: dict) -> list[str]:
+    """Problems of one labeled record; fills missing span offsets in place."""
+    problems = []
+    if not is_valid(rec.get("category", ""), rec.get("subcategory")):
+        problems.append(f"bad category/subcategory {rec.get('category')}.{rec.get('subcategory')}")
+    cats = rec.get("categories") or []
+    if not cats or cats[0] != rec.get("category") or len(cats) > 3 or not all(is_valid(c) for c in cats):
+        problems.append(f"categories must start with the primary category, ≤3 valid codes: {cats}")
+    if rec.get("status") not in STATUSES:
+        problems.append(f"bad status {rec.get('status')!r}")
+    for kind in ("dates", "counts"):
+        problems += _place_spans(rec, kind)
+    return problems
+
+
+def _place_spans(rec: dict, kind: str) -> list[str]:
+    problems, cursor = [], 0
+    for span in rec.get(kind, []):
+        if "start" not in span or rec["text"][span["start"]:span["end"]] != span["text"]:
+            at = rec["text"].find(span["text"], cursor)
+            if at < 0:
+                at = rec["text"].find(span["text"])
+            if at < 0:
+                problems.append(f"{kind} span {span['text']!r} not in the sentence")
+                continue
+            span["start"], span["end"] = at, at + len(span["text"])
+        cursor = span["end"]
+        if kind == "dates" and span.get("type") not in DATE_TYPES:
+            problems.append(f"bad date type {span.get('type')!r}")
+        if kind == "counts" and span.get("qualifier") not in QUALIFIERS:
+            problems.append(f"bad qualifier {span.get('qualifier')!r}")
+    rec[kind] = sorted(rec.get(kind, []), key=lambda s: s.get("start", 0))
+    return problems
+
+
+def check_files(paths: list[Path]) -> int:
+    bad = 0
+    for path in paths:
+        rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+        for row in rows:
+            for problem in check_record(row):
+                bad += 1
+                print(f"{path.name} {row.get('id')}: {problem}")
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    print(f"{len(paths)} file(s), {bad} problem(s)")
+    return 1 if bad else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m notice_nlp.annotate")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("preannotate").add_argument("out_dir", type=Path)
+    sub.add_parser("check").add_argument("files", nargs="+", type=Path)
+    args = parser.parse_args(argv)
+    if args.cmd == "preannotate":
+        preannotate(args.out_dir)
+        return 0
+    return check_files(args.files)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

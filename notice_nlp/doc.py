@@ -1,0 +1,116 @@
+"""The Document model: small typed objects, one per level of a notice.
+
+Document → Section → Issue → Measure → Sentence, in the spirit of spaCy's
+Doc/Span. Sentences hold offsets into ``Document.text``; ``to_dict()`` gives
+the JSON of interface.md.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = "1"
+
+
+@dataclass
+class Sentence:
+    id: str
+    text: str
+    start: int
+    end: int
+    context: str | None = None  # issue (else section) title, enumerator removed
+    category: str | None = None
+    subcategory: str | None = None
+    score: float | None = None
+    categories: list[str] = field(default_factory=list)
+    status: str = "none"
+    dates: list[dict] = field(default_factory=list)
+    counts: list[dict] = field(default_factory=list)
+    model_status: str | None = None  # the classifier's status guess, before the rule cues
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "text": self.text, "start": self.start, "end": self.end,
+            "category": self.category, "subcategory": self.subcategory,
+            "score": None if self.score is None else round(float(self.score), 4),
+            "categories": list(self.categories), "status": self.status,
+            "dates": [_absolute(span, self.start) for span in self.dates],
+            "counts": [_absolute(span, self.start) for span in self.counts],
+        }
+
+
+def _absolute(span: dict, offset: int) -> dict:
+    """Spans are found on the sentence; the JSON indexes the document text."""
+    return {**span, "start": span["start"] + offset, "end": span["end"] + offset}
+
+
+@dataclass
+class Measure:
+    index: int
+    sentences: list[Sentence] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"index": self.index, "sentences": [s.to_dict() for s in self.sentences]}
+
+
+@dataclass
+class Issue:
+    index: int
+    title: str | None
+    status: str | None = None
+    measures: list[Measure] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"index": self.index, "title": self.title, "status": self.status,
+                "measures": [m.to_dict() for m in self.measures]}
+
+
+@dataclass
+class Section:
+    index: int
+    title: str | None
+    issues: list[Issue] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"index": self.index, "title": self.title,
+                "issues": [i.to_dict() for i in self.issues]}
+
+
+@dataclass
+class Document:
+    text: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    sections: list[Section] = field(default_factory=list)
+    source: str | None = None
+    warnings: list[str] = field(default_factory=list)  # flagged best guesses
+
+    @property
+    def issues(self) -> list[Issue]:
+        return [issue for section in self.sections for issue in section.issues]
+
+    @property
+    def sentences(self) -> list[Sentence]:
+        return [s for issue in self.issues for m in issue.measures for s in m.sentences]
+
+    def summary(self) -> dict[str, Any]:
+        sentences = self.sentences
+        return {
+            "sentences": len(sentences),
+            "by_category": dict(Counter(s.category for s in sentences if s.category)),
+            "by_status": dict(Counter(s.status for s in sentences)),
+            "issues": len(self.issues),
+            "issues_completed": sum(i.status == "completed" for i in self.issues),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {
+            "schema_version": SCHEMA_VERSION,
+            "source": self.source,
+            "meta": self.meta,
+            "sections": [s.to_dict() for s in self.sections],
+            "summary": self.summary(),
+        }
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
+        return out

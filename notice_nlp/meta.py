@@ -1,0 +1,105 @@
+"""Document facts for ``Document.meta``: title, issuer, inspector, dates, contact.
+
+Read from the lines before the first measure (title block and the 根据……部署
+preamble), from web-page chrome kept by the normaliser, and from the sign-off.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from .normalize import NormalisedText
+
+_TITLE = re.compile(r"[^\n]{0,80}(?:整改|巡察|巡视)[^\n]{0,40}(?:通报|情况|公告)")
+_ISSUER = re.compile(r"(中共[^\n，,。关]{2,40}?(?:委员会|党委|党组|工委|党总支|支部委员会))(?:党委|党组)?")
+_ISSUER_SHORT = re.compile(r"^(?:【[^】]*】)?([^\n，,。]{2,30}?(?:党委|党组|工委|党总支))关于")
+_INSPECTOR = re.compile(
+    r"((?:[十一二三四五六七八九]+届)?(?:中央|省委|市委|区委|县委|旗委|州委|盟委|工委)"
+    r"(?:第[一二三四五六七八九十\d]+轮)?(?:巡视|巡察)?(?:第[一二三四五六七八九十\d]+|[一二三四五六七八九十]+)?"
+    r"(?:巡视|巡察)(?:[一二三四五六七八九十]+)?组)")
+_PHONE = re.compile(r"(?:联系电话|电话|举报电话)[:：]?\s*([\d\-—－()（）\s]{7,20}\d)")
+_EMAIL = re.compile(r"[\w.\-]+@[\w\-]+(?:\.[\w\-]+)+")
+_ADDRESS = re.compile(r"(?:通讯地址|地址|来信地址)[:：]\s*([^；;。\n]{4,60})")
+_ISO_DAY = re.compile(r"(\d{4})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})")
+
+
+def extract_meta(norm: NormalisedText, doc_date: str | None = None) -> dict:
+    text = norm.text
+    head = text[:1500]
+    title = _first(_TITLE, head)
+    meta = {
+        "title": title,
+        "issuer": _issuer(title or "", head),
+        "inspector": _first(_INSPECTOR, head),
+        "inspection_period": None,
+        "feedback_date": None,
+        "doc_date": doc_date or _iso_day(norm.chrome.get("doc_date")) or _signature_date(text),
+        "contact": _contact(text[-1500:]),
+    }
+    if norm.chrome.get("publisher"):
+        meta["publisher"] = norm.chrome["publisher"]
+    meta.update(_preamble_dates(head, meta["doc_date"]))
+    return meta
+
+
+def _first(pattern: re.Pattern, text: str) -> str | None:
+    found = pattern.search(text)
+    return found.group(found.lastindex or 0).strip() if found else None
+
+
+def _issuer(title: str, head: str) -> str | None:
+    for source in (title, head):
+        found = _ISSUER.search(source)
+        if found:
+            return found.group(1)
+    found = _ISSUER_SHORT.search(title)
+    return found.group(1) if found else None
+
+
+def _iso_day(value: str | None) -> str | None:
+    found = _ISO_DAY.search(value or "")
+    if not found:
+        return None
+    try:
+        return dt.date(*map(int, found.groups())).isoformat()
+    except ValueError:
+        return None
+
+
+def _signature_date(text: str) -> str | None:
+    """The sign-off date: a line holding only a date among the last lines."""
+    for line in reversed(text.split("\n")[-4:]):
+        if re.fullmatch(r"\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*", line):
+            return _iso_day(line)
+    return None
+
+
+def _contact(tail: str) -> dict:
+    contact = {}
+    for key, pattern in (("phone", _PHONE), ("address", _ADDRESS)):
+        found = pattern.search(tail)
+        if found:
+            contact[key] = found.group(1).strip()
+    email = _EMAIL.search(tail)
+    if email:
+        contact["email"] = email.group(0)
+    return contact
+
+
+def _preamble_dates(head: str, doc_date: str | None) -> dict:
+    """Inspection period (the first range) and feedback date (the date of 反馈)."""
+    from .dates import extract_dates
+
+    preamble = next((line for line in head.split("\n") if "巡" in line and "部署" in line), "")
+    out = {}
+    for sentence in re.split(r"(?<=[。；;])", preamble):
+        spans = extract_dates(sentence, doc_date)
+        if "inspection_period" not in out:
+            period = next((s for s in spans if s["type"] == "range"), None)
+            if period:
+                out["inspection_period"] = period["value"]
+        if "反馈" in sentence and "feedback_date" not in out:
+            day = next((s for s in spans if s["type"] == "date"), None)
+            if day:
+                out["feedback_date"] = day["value"]
+    return out

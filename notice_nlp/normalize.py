@@ -1,0 +1,117 @@
+"""Stage 2: normalise raw text into ``doc.text``, the text every offset indexes.
+
+Removes converter debris and web-page chrome (keeping chrome facts as meta),
+puts inline headings on lines of their own, joins lines that a page break cut,
+and drops blank lines. Idempotent: normalise(normalise(x).text) == normalise(x).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .layout import SENTENCE_END, compiled, match_enumerator, rules
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\ufeff\u2028\u2029]")
+_SPACES = re.compile(r"[^\S\n]+")
+# "。 二、整改…" on one line (pages flattened to one paragraph): break before the heading.
+_INLINE_HEADING = re.compile(
+    r"(?<=[。；;:：])[^\S\n]+(?=(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|[（(]?\d{1,2}[）)．.]))"
+)
+_DATE_ONLY = re.compile(r"^\d{4}\s*[年\-./]\s*\d{1,2}\s*[月\-./]\s*\d{1,2}\s*日?$")
+_TITLEISH = re.compile(r"(通报|公告|情况)$|(委员会|党委|党组|工委|党总支|支部)$")
+_LINE_ENDS = SENTENCE_END + "：:”\"）)》】"
+
+
+@dataclass
+class NormalisedText:
+    text: str
+    chrome: dict[str, str] = field(default_factory=dict)  # meta facts found in chrome lines
+
+
+def normalise(raw: str) -> NormalisedText:
+    """Normalise one document's raw text."""
+    chrome: dict[str, str] = {}
+    lines = []
+    for line in _split_lines(raw):
+        line = _remove_debris(line)
+        if not line or _take_chrome(line, chrome):
+            continue
+        for part in _INLINE_HEADING.split(line):
+            lines.extend(_split_heading_from_body(part.strip()))
+    return NormalisedText("\n".join(_join_broken_lines(lines)), chrome)
+
+
+def _split_lines(raw: str) -> list[str]:
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    raw = _CONTROL.sub("", unicodedata.normalize("NFC", raw))
+    return [_SPACES.sub(" ", line).strip() for line in raw.split("\n")]
+
+
+def _remove_debris(line: str) -> str:
+    return compiled("debris_patterns").sub("", line).strip()
+
+
+def _take_chrome(line: str, chrome: dict[str, str]) -> bool:
+    """True if the line is page furniture; its fact, if any, goes to ``chrome``."""
+    table = rules()
+    if line in table["chrome_lines"] or any(s in line for s in table["chrome_substrings"]):
+        _take_inline_date(line, chrome)
+        return True
+    if compiled("chrome_patterns").search(line):
+        return True
+    for entry in table["chrome_labels"]:
+        label = entry["label"]
+        if line.startswith(label) and (len(line) == len(label) or line[len(label)] in ":： "):
+            value = line[len(label):].lstrip(":： ").strip()
+            if entry["meta"] and value and entry["meta"] not in chrome:
+                chrome[entry["meta"]] = value
+            return True
+    return False
+
+
+_LABELLED_DATE = re.compile(r"(?:发布时间|发布日期|成文日期|发表时间)\s*[:：]\s*(\d{4}\s*[-年.]\s*\d{1,2}\s*[-月.]\s*\d{1,2})")
+
+
+def _take_inline_date(line: str, chrome: dict[str, str]) -> None:
+    """A furniture line that mixes widgets with "发布时间: 2025- 01- 20" keeps its date."""
+    found = _LABELLED_DATE.search(line)
+    if found and "doc_date" not in chrome:
+        chrome["doc_date"] = found.group(1).replace(" ", "")
+
+
+_HEADING_THEN_BODY = re.compile(r"^(\S{2,50}?)\s+(\S.{19,})$")
+
+
+def _split_heading_from_body(line: str) -> list[str]:
+    """"一、整改工作组织情况 中心党委……。" (a flattened page): heading and body apart."""
+    if not line:
+        return []
+    found = _HEADING_THEN_BODY.match(line) if match_enumerator(line) else None
+    if found and not any(ch in _LINE_ENDS for ch in found.group(1)) and \
+            any(ch in SENTENCE_END for ch in found.group(2)):
+        return [found.group(1), found.group(2)]
+    return [line]
+
+
+def _is_heading_like(line: str) -> bool:
+    return match_enumerator(line) is not None or _DATE_ONLY.match(line) is not None
+
+
+def _joinable(line: str, following: str) -> bool:
+    """Was ``line`` cut by a page break, so that ``following`` continues it?"""
+    if line[-1] in _LINE_ENDS or _is_heading_like(line) or _TITLEISH.search(line):
+        return False
+    if _is_heading_like(following) or following.startswith(("根据", "按照")):
+        return False
+    return True
+
+
+def _join_broken_lines(lines: list[str]) -> list[str]:
+    joined: list[str] = []
+    for line in lines:
+        if joined and _joinable(joined[-1], line):
+            joined[-1] += line
+        else:
+            joined.append(line)
+    return joined
