@@ -107,14 +107,87 @@ def check_files(paths: list[Path]) -> int:
     return 1 if bad else 0
 
 
+def align(rows: list[dict], current: list[dict]) -> tuple[list[dict], list[dict], list[dict]]:
+    """Carry labels from annotated rows onto the pipeline's current sentences.
+
+    The splitter may have improved since annotation (a label such as 整改情况：
+    stripped, a stray line dropped): a current sentence takes the labels of the next
+    annotated row whose text ends with it. Returns (aligned, unlabeled, dropped).
+    """
+    aligned, unlabeled, cursor = [], [], 0
+    used = set()
+    for sentence in current:
+        k = next((i for i in range(cursor, len(rows)) if rows[i]["text"].endswith(sentence["text"])), None)
+        if k is None:
+            unlabeled.append(sentence)
+            continue
+        labels = {key: rows[k][key] for key in ("category", "subcategory", "categories", "status", "dates", "counts")}
+        labels["dates"] = [{key: v for key, v in span.items() if key not in ("start", "end")} for span in labels["dates"]]
+        labels["counts"] = [{key: v for key, v in span.items() if key not in ("start", "end")} for span in labels["counts"]]
+        aligned.append({**sentence, **labels})
+        used.add(k)
+        cursor = k + 1
+    dropped = [row for i, row in enumerate(rows) if i not in used]
+    return aligned, unlabeled, dropped
+
+
+def assemble(annotation_dir: Path = DATA / "annotation") -> None:
+    """Annotated documents → data/labeled.jsonl (+ provenance, year context) and data/splits.json."""
+    from .dataset import LABELED, SPLITS, make_splits
+
+    docs = {d["doc_id"]: d for d in source_documents()}
+    records = []
+    for doc_id, doc in docs.items():
+        path = annotation_dir / f"{doc_id}.jsonl"
+        rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+        rows, unlabeled, dropped = align(rows, document_sentences(doc))
+        if unlabeled:
+            raise SystemExit(f"{doc_id}: {len(unlabeled)} sentence(s) have no labels yet, e.g. "
+                             f"{unlabeled[0]['text'][:40]!r}; label them in {path}")
+        for row in dropped:
+            print(f"{doc_id}: dropped {row['id']} (no longer a sentence): {row['text'][:40]!r}")
+        years = _year_context(doc)
+        for row in rows:
+            problems = check_record(row)
+            if problems:
+                raise SystemExit(f"{row['id']}: {problems}")
+            sentence_id = row["id"].rsplit("-", 1)[1]
+            row.update({"year": years.get(sentence_id), "institution": doc["institution"],
+                        "sector": doc["sector"], "url": doc["url"], "source": doc["source"]})
+            records.append(row)
+    LABELED.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    SPLITS.write_text(json.dumps(make_splits(records, list(docs.values())), indent=1) + "\n", "utf-8")
+    print(f"{len(records)} sentences from {len(docs)} documents → {LABELED}, {SPLITS}")
+
+
+def _year_context(doc: dict) -> dict[str, int | None]:
+    """Per sentence id: the nearest explicit year before it in the document (taxonomy §3)."""
+    from bisect import bisect_right
+    from .dates import explicit_years
+    from .pipeline import tag
+
+    tagged = tag(doc["text"], doc_date=doc["doc_date"], model="keywords")
+    years = explicit_years(tagged.text)
+    ends = [end for end, _ in years]
+    out = {}
+    for s in tagged.sentences:
+        k = bisect_right(ends, s.start)
+        out[s.id] = years[k - 1][1] if k else None
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m notice_nlp.annotate")
     sub = parser.add_subparsers(dest="cmd", required=True)
     sub.add_parser("preannotate").add_argument("out_dir", type=Path)
     sub.add_parser("check").add_argument("files", nargs="+", type=Path)
+    sub.add_parser("assemble")
     args = parser.parse_args(argv)
     if args.cmd == "preannotate":
         preannotate(args.out_dir)
+        return 0
+    if args.cmd == "assemble":
+        assemble()
         return 0
     return check_files(args.files)
 

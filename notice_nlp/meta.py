@@ -11,14 +11,15 @@ import re
 from .normalize import NormalisedText
 
 _TITLE = re.compile(r"[^\n]{0,80}(?:整改|巡察|巡视)[^\n]{0,40}(?:通报|情况|公告)")
-_ISSUER = re.compile(r"(中共[^\n，,。关]{2,40}?(?:委员会|党委|党组|工委|党总支|支部委员会))(?:党委|党组)?")
-_ISSUER_SHORT = re.compile(r"^(?:【[^】]*】)?([^\n，,。]{2,30}?(?:党委|党组|工委|党总支))关于")
+_ISSUER = re.compile(r"(中共[^\n，,。关]{2,40}(?:委员会|党委|党组|工委|党总支|支部委员会))")
+# Without 中共: whoever speaks before 关于 in the title ("张范街道社区卫生服务中心关于……").
+_ISSUER_SHORT = re.compile(r"^(?:【[^】]*】)?([^\n，,。“]{2,40}?)关于")
 _INSPECTOR = re.compile(
     r"((?:[十一二三四五六七八九]+届)?(?:中央|省委|市委|区委|县委|旗委|州委|盟委|工委)"
     r"(?:第[一二三四五六七八九十\d]+轮)?(?:巡视|巡察)?(?:第[一二三四五六七八九十\d]+|[一二三四五六七八九十]+)?"
     r"(?:巡视|巡察)(?:[一二三四五六七八九十]+)?组)")
 _PHONE = re.compile(r"(?:联系电话|电话|举报电话)[:：]?\s*([\d\-—－()（）\s]{7,20}\d)")
-_EMAIL = re.compile(r"[\w.\-]+@[\w\-]+(?:\.[\w\-]+)+")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 _ADDRESS = re.compile(r"(?:通讯地址|地址|来信地址)[:：]\s*([^；;。\n]{4,60})")
 _ISO_DAY = re.compile(r"(\d{4})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})")
 
@@ -88,12 +89,13 @@ def _contact(tail: str) -> dict:
 
 def _preamble_dates(head: str, doc_date: str | None) -> dict:
     """Inspection period (the first range) and feedback date (the date of 反馈)."""
-    from .dates import extract_dates
+    from .dates import explicit_years, extract_dates
 
     preamble = next((line for line in head.split("\n") if "巡" in line and "部署" in line), "")
-    out = {}
+    out, year = {}, None
     for sentence in re.split(r"(?<=[。；;])", preamble):
-        spans = extract_dates(sentence, doc_date)
+        spans = extract_dates(sentence, doc_date, year=year)
+        year = next((y for _, y in reversed(explicit_years(sentence))), year)
         if "inspection_period" not in out:
             period = next((s for s in spans if s["type"] == "range"), None)
             if period:

@@ -87,10 +87,12 @@ def _split_heading_from_body(line: str) -> list[str]:
     """"一、整改工作组织情况 中心党委……。" (a flattened page): heading and body apart."""
     if not line:
         return []
-    found = _HEADING_THEN_BODY.match(line) if match_enumerator(line) else None
-    if found and not any(ch in _LINE_ENDS for ch in found.group(1)) and \
+    enum = match_enumerator(line)
+    found = _HEADING_THEN_BODY.match(line) if enum else None
+    if found and len(found.group(1)) > len(enum.text) + 1 and \
+            not any(ch in SENTENCE_END + "：:" for ch in found.group(1)) and \
             any(ch in SENTENCE_END for ch in found.group(2)):
-        return [found.group(1), found.group(2)]
+        return [found.group(1), *_split_heading_from_body(found.group(2))]
     return [line]
 
 

@@ -21,8 +21,9 @@ from .status import detect_issue_status
 
 MAX_HEADING_CHARS = 60
 MAX_PROBLEM_HEADING_CHARS = 150
-# A problem title ends in 问题/方面 (…的整改/整改情况), or is labelled 反馈问题：.
-_PROBLEM = re.compile(r"(问题|方面)(问题)?(的)?(整改(情况)?)?$|^反馈问题\s*[:：]")
+MAX_CLOSING_CHARS = 200
+# A problem title opens with 关于/针对/“… and ends in 问题/方面 (…的整改情况), or is labelled 反馈问题：.
+_PROBLEM = re.compile(r"^(关于|针对|对于|在|“|\").*(问题|方面)(问题)?(的)?(整改(情况)?)?$|^反馈问题\s*[:：]")
 _PREAMBLE_START = re.compile(r"^(根据|按照|依据).{0,30}(部署|安排)")
 _ISSUER_ONLY = re.compile(r"^(中共)?\S{2,40}(委员会|党委|党组|工委|党总支|党支部|支部委员会)$")
 _DATE_ONLY = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$|^\d{4}[-./]\d{1,2}[-./]\d{1,2}$")
@@ -139,8 +140,10 @@ class StructureParser:
             self._current_issue().status = status
 
     def _take_measures(self, start: int, end: int) -> None:
-        marker = marker_re("measure_markers").match(self.text, start, end)
-        start = marker.end() if marker else start
+        if end - start <= MAX_CLOSING_CHARS and compiled("contact_patterns").search(self.text, start, end):
+            return  # the closing paragraph with contact details
+        marker = marker_re("measure_markers").match(self.text[start:end])
+        start = start + marker.end() if marker else start
         measure = None
         issue = None
         for s, e in sentence_spans(self.text, start, end):
@@ -163,7 +166,7 @@ class StructureParser:
 
 
 def _not_a_measure(sentence: str, before_headings: bool) -> bool:
-    if compiled("closing_patterns").search(sentence):
+    if compiled("closing_patterns").search(sentence) or compiled("contact_patterns").search(sentence):
         return True
     return before_headings and bool(compiled("preamble_patterns").search(sentence))
 

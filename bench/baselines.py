@@ -1,0 +1,68 @@
+"""Baselines on the held-out test documents, side by side with the shipped model.
+
+    python bench/baselines.py [--model models/notice-classifier]
+
+1. keywords: the cue lists of taxonomy.md (notice_nlp's own rule baseline);
+2. tfidf+logreg: character 1–3-gram TF-IDF with logistic regression (scikit-learn),
+   fitted on the train split — a generic supervised text classifier;
+3. the fine-tuned model.
+Prints category macro/micro F1, subcategory accuracy and status macro-F1 for each.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from notice_nlp.dataset import load_records, split_records  # noqa: E402
+from notice_nlp.evaluate import Predicted, metrics, predict_records  # noqa: E402
+from notice_nlp.prediction import Prediction  # noqa: E402
+
+
+def tfidf_baseline(train: list[dict], test: list[dict]) -> list[Predicted]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    def text(r):
+        return r["text"] + " || " + (r.get("context") or "")
+
+    def fit(target):
+        model = make_pipeline(TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True),
+                              LogisticRegression(max_iter=2000, C=10, class_weight="balanced"))
+        return model.fit([text(r) for r in train], [target(r) for r in train])
+
+    sub_model = fit(lambda r: f"{r['category']}.{r['subcategory']}")
+    status_model = fit(lambda r: r["status"])
+    subs = sub_model.predict([text(r) for r in test])
+    statuses = status_model.predict([text(r) for r in test])
+    keyword_run = predict_records(test, "keywords")  # dates/counts are the same taggers for all
+    return [Predicted(r, Prediction(s.split(".")[0], s.split(".")[1], 1.0, [s.split(".")[0]]), st, k.dates, k.counts)
+            for r, s, st, k in zip(test, subs, statuses, keyword_run)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", default=None, help="model folder (default: the bundled one)")
+    parser.add_argument("--split", default="test")
+    args = parser.parse_args()
+    records = load_records()
+    train, test = split_records(records, "train"), split_records(records, args.split)
+    rows = {
+        "keywords": metrics(predict_records(test, "keywords")),
+        "tfidf+logreg": metrics(tfidf_baseline(train, test)),
+        "fine-tuned": metrics(predict_records(test, args.model)),
+    }
+    keys = ("macro_f1", "micro_f1", "subcategory_accuracy", "status_macro_f1", "status_accuracy")
+    print(f"{args.split}: {rows['keywords']['sentences']} sentences, {rows['keywords']['documents']} documents")
+    print(f"{'system':14s} " + " ".join(f"{k:>21s}" for k in keys))
+    for name, m in rows.items():
+        print(f"{name:14s} " + " ".join(f"{m[k]:21.4f}" for k in keys))
+    print(json.dumps({name: {k: m[k] for k in keys} for name, m in rows.items()}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+"""Figures of the data card (data/README.md), computed from the files — never typed by hand.
+
+    python -m notice_nlp.datacard            # prints the tables as Markdown
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from .annotate import DATA, align, document_sentences, source_documents
+from .dataset import load_records, load_splits
+from .evaluate import span_scores
+
+
+def _rows(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def agreement(first_dir: Path = DATA / "annotation", second_dir: Path = DATA / "annotation2") -> dict:
+    """Cohen's kappa (category, subcategory, status) and span F1 (dates, counts) of two annotations."""
+    from sklearn.metrics import cohen_kappa_score
+
+    pairs = []
+    docs = {d["doc_id"]: d for d in source_documents()}
+    for path in sorted(second_dir.glob("*.jsonl")):
+        current = document_sentences(docs[path.stem])
+        first, _, _ = align(_rows(first_dir / path.name), current)
+        second, _, _ = align(_rows(path), current)
+        by_id = {r["id"]: r for r in second}
+        pairs += [(a, by_id[a["id"]]) for a in first if a["id"] in by_id]
+    for a, b in pairs:
+        for rec in (a, b):
+            for kind in ("dates", "counts"):
+                _place(rec, kind)
+    out = {"documents": len(list(second_dir.glob("*.jsonl"))), "sentences": len(pairs)}
+    for field in ("category", "subcategory", "status"):
+        key = (lambda r: f"{r['category']}.{r['subcategory']}") if field == "subcategory" else (lambda r, f=field: r[f])
+        out[f"kappa_{field}"] = round(float(cohen_kappa_score([key(a) for a, _ in pairs], [key(b) for _, b in pairs])), 4)
+        out[f"agreement_{field}"] = round(sum(key(a) == key(b) for a, b in pairs) / len(pairs), 4)
+    for kind, keys in (("dates", ("type", "value")), ("counts", ("value", "unit"))):
+        scores = span_scores([a[kind] for a, _ in pairs], [b[kind] for _, b in pairs], keys)
+        out[f"{kind}_span_f1"], out[f"{kind}_value_accuracy"] = scores["f1"], scores["value_accuracy"]
+    return out
+
+
+def _place(rec: dict, kind: str) -> None:
+    from .annotate import _place_spans
+    _place_spans(rec, kind)
+
+
+def _table(counter: Counter, header: str) -> str:
+    lines = [f"| {header} | sentences |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in counter.most_common()]
+    return "\n".join(lines)
+
+
+def card_tables() -> str:
+    records, splits = load_records(), load_splits()
+    split_of = {doc: name for name in ("train", "dev", "test") for doc in splits[name]}
+    parts = [
+        f"**{len(records)} sentences** from **{len({r['doc_id'] for r in records})} documents**.",
+        "| split | documents | sentences |\n|---|---|---|\n" + "\n".join(
+            f"| {name} | {len(splits[name])} | {sum(split_of[r['doc_id']] == name for r in records)} |"
+            for name in ("train", "dev", "test")),
+        "Test documents: " + ", ".join(splits["test"]),
+        _table(Counter(r["category"] for r in records), "category"),
+        _table(Counter(f"{r['category']}.{r['subcategory']}" for r in records), "subcategory"),
+        _table(Counter(r["status"] for r in records), "status"),
+        _table(Counter(r.get("sector") for r in records), "sector"),
+        f"Date spans: {sum(len(r['dates']) for r in records)} "
+        f"({dict(Counter(s['type'] for r in records for s in r['dates']))}); "
+        f"count spans: {sum(len(r['counts']) for r in records)}.",
+    ]
+    second = DATA / "annotation2"
+    if second.is_dir() and any(second.glob("*.jsonl")):
+        agree = agreement()
+        parts.append("| agreement (second annotation) | value |\n|---|---|\n" +
+                     "\n".join(f"| {k} | {v} |" for k, v in agree.items()))
+    return "\n\n".join(parts)
+
+
+if __name__ == "__main__":
+    print(card_tables())

