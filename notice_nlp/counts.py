@@ -25,7 +25,8 @@ from .errors import NoticeTypeError
 __all__ = ["extract_counts"]
 
 _MASK = "\u0000"  # matches no pattern; one character per masked character
-_HALF_WIDTH = str.maketrans("０１２３４５６７８９．，％", "0123456789.,%")
+# Full-width digits read like half-width ones; a 1:1 map keeps offsets.
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 _GAP = "[ \u3000]{0,2}"
 
 
@@ -39,12 +40,13 @@ def _alt(words) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
-def _qualifier_alt(words: dict, not_before: dict) -> str:
-    """Qualifier words; a guarded one (近 of 最近) fails when its neighbour precedes it."""
+def _qualifier_alt(words: dict, not_before: dict, not_after: dict | None = None) -> str:
+    """Qualifier words; a guarded one (近 of 最近, 内 of 内容) fails next to its neighbour."""
     out = []
     for w in sorted(words, key=len, reverse=True):
         guards = "".join(f"(?<!{re.escape(c)})" for c in not_before.get(w, ()))
-        out.append(guards + re.escape(w))
+        tail = "".join(f"(?!{re.escape(c)})" for c in (not_after or {}).get(w, ()))
+        out.append(guards + re.escape(w) + tail)
     return "|".join(out)
 
 
@@ -64,7 +66,7 @@ def _count_re() -> re.Pattern:
         rf"(?P<scale>{_alt(t['scales'])})?"
         rf"(?P<q3>{_alt(q['after_number'])})?"
         rf"{_GAP}(?:(?P<unit>{units})|(?P<aunit>{_alt(t['arabic_only'])}))?"
-        rf"(?P<q4>{_alt(q['after_unit'])})?")
+        rf"(?P<q4>{_qualifier_alt(q['after_unit'], {}, t['qualifier_not_after'])})?")
 
 
 @cache
@@ -107,9 +109,18 @@ def _chinese_value(numeral: str) -> Decimal | None:
 def _number(arabic: str | None, chinese: str | None) -> Decimal | None:
     if arabic is not None:
         return Decimal(arabic.replace(",", ""))
-    if chinese in _table()["lone_a"]:  # "一" = "a" (§6)
-        return None
     return _chinese_value(chinese)
+
+
+def _lone_a_is_one(text: str, m: re.Match) -> bool:
+    """"一" of "一项重大政治任务" is "a" (§6); of "其中一部公车" or "每季度一次" it is one.
+    ``text`` is the unmasked text (the frequency word is masked as a date)."""
+    t = _table()
+    start = m.start("c1")
+    if m.group("q1") or any(text.endswith(w, 0, start) for w in t["lone_a_counts_after"]):
+        return True
+    clause_start = max(text.rfind(ch, 0, start) for ch in "，,。；;：:") + 1
+    return m.group("unit") in t["lone_a_frequency_units"] and t["frequency_marker"] in text[clause_start:start]
 
 
 def _plain(value: Decimal) -> int | float:
@@ -131,15 +142,19 @@ def _preceded_by_ordinal(text: str, start: int) -> bool:
     return any(text.endswith(w, 0, start) for w in _table()["not_after_words"])
 
 
-def _count(text: str, m: re.Match) -> dict | None:
+def _count(text: str, m: re.Match, original: str) -> dict | None:
+    """The count of one regex match on the masked ``text``, or None if it is none."""
     arabic = m.group("a1") is not None
-    unit = m.group("unit") or m.group("aunit")
+    unit_group = "unit" if m.group("unit") else "aunit" if m.group("aunit") else None
+    unit = original[m.start(unit_group):m.end(unit_group)] if unit_group else None
     if m.group("aunit") and not arabic:
         return None  # "十分重要": 分 counts only after Arabic digits
     if unit is None and "余" not in (m.group("q2"), m.group("q3")):
         return None  # a bare number (enumerator, code, year) is no count
     num_start = m.start("a1" if arabic else "c1")
     if _preceded_by_ordinal(text, num_start):
+        return None
+    if m.group("c1") in _table()["lone_a"] and not m.group("c2") and not _lone_a_is_one(original, m):
         return None
     low = _number(m.group("a1"), m.group("c1"))
     high = _number(m.group("a2"), m.group("c2")) if (m.group("a2") or m.group("c2")) else None
@@ -169,7 +184,7 @@ def extract_counts(text: str) -> list[dict]:
     masked = _masked(text)
     out = []
     for m in _count_re().finditer(masked):
-        count = _count(masked, m)
+        count = _count(masked, m, text)
         if count is not None:
             count["text"] = text[count["start"]:count["end"]]
             out.append(count)

@@ -51,7 +51,7 @@ def make_splits(records: list[dict], documents: list[dict], seed: int = 20261124
 
     Test: one seed notice plus web notices drawn institution by institution
     (an institution never straddles splits) until it holds ≥ 12 documents, every
-    sector and every category; dev: the next few; train: the rest.
+    sector and every category; dev: another seed and the next few; train: the rest.
     """
     import random
 
@@ -78,10 +78,11 @@ def make_splits(records: list[dict], documents: list[dict], seed: int = 20261124
                 break
             if name not in picked:
                 picked.append(name)
-        test = [rng.choice(seeds)] + [d["doc_id"] for name in picked for d in groups[name]]
+        test_seed, dev_seed = rng.sample(seeds, 2)
+        test = [test_seed] + [d["doc_id"] for name in picked for d in groups[name]]
         if set().union(*(doc_cats[d] for d in test)) >= all_cats:
             rest = [name for name in order if name not in picked]
-            dev = [d["doc_id"] for name in rest[:DEV_DOCS] for d in groups[name]]
+            dev = [dev_seed] + [d["doc_id"] for name in rest[:DEV_DOCS] for d in groups[name]]
             train = [d for d in doc_cats if d not in test and d not in dev]
             return {"seed": seed + attempt, "train": sorted(train), "dev": sorted(dev), "test": sorted(test)}
     raise NoticeError("no split found with every category in test; label more documents")

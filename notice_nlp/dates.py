@@ -1,13 +1,14 @@
 """Date spans (taxonomy.md §3, §6): a small engine over rules/dates.yaml.
 
     >>> extract_dates("2025年3月28日至6月30日，市委第四巡察组开展了巡察")
-    [{'start': 0, 'end': 15, 'text': '2025年3月28日至6月30日', 'type': 'range', 'value': '2025-03-28/2025-06-30'}]
+    [{'start': 0, 'end': 16, 'text': '2025年3月28日至6月30日', 'type': 'range', 'value': '2025-03-28/2025-06-30'}]
 
 How it works: the shapes of the table are compiled into one alternation regex
 that finds *atoms* (single time expressions) in one pass. A second pass joins
-neighbours: ``A至B`` → range, ``A前`` → deadline, ``A以来``/``A至今`` → open
-range. Values are then resolved left to right, so a yearless date takes the
-nearest explicit year before it in the text.
+neighbours: ``A至B`` → range, ``A前`` → deadline ("2023年11月以来" keeps
+the date alone; 至今 is a relative word of its own). Values are then
+resolved left to right, so a yearless date takes the nearest explicit year
+before it in the text.
 
 Year of a yearless date, in order: the nearest explicit year before it in
 ``text``; the ``year`` argument (the caller passes the nearest explicit year
@@ -20,7 +21,7 @@ from __future__ import annotations
 import calendar
 import datetime as _dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -48,11 +49,16 @@ def _table() -> dict:
     return yaml.safe_load(text)
 
 
-def _alternation(words, not_before=(), not_before_digit=False) -> str:
+_CLAUSE_START = r"(?:^|(?<=[，,。；;：:、\s)）])|(?<=是))"
+
+
+def _alternation(words, not_before=(), not_before_digit=False, at_clause_start=False) -> str:
     """Longest word first, so 上年度 wins over 上年."""
     guards = "".join(f"(?<!{re.escape(c)})" for c in not_before)
     if not_before_digit:
         guards += r"(?<!\d)"
+    if at_clause_start:
+        guards = _CLAUSE_START + guards
     return "|".join(guards + re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
@@ -88,7 +94,8 @@ def _placeholders() -> dict[str, str]:
     p["FEST"] = _alternation(_words(t["festivals"]))
     p["FSUF"] = _alternation(t["festival_suffixes"])
     p["COMPACT_STOP"] = f"(?:{_alternation(t['compact_not_before'])})"
-    p["REL"] = "|".join(_alternation(e["words"], e.get("not_before", ()), e.get("not_before_digit", False))
+    p["REL"] = "|".join(_alternation(e["words"], e.get("not_before", ()), e.get("not_before_digit", False),
+                                     e.get("at_clause_start", False))
                         for e in t["relative_words"])
     p["FREQ_WORD"] = _alternation(_words(t["frequency_words"]))
     p["FREQ"] = _frequency_pattern(t, p["_"])
@@ -100,8 +107,9 @@ def _frequency_pattern(t: dict, gap: str) -> str:
     week = [w for e in t["frequency_units"] if e.get("weekday") for w in e["words"]]
     other = [w for e in t["frequency_units"] if not e.get("weekday") for w in e["words"]]
     weekday = f"(?:(?P<wd>[{''.join(t['weekdays'])}])(?!{_alternation(t['weekday_not_before'])}))?"
+    part = f"(?:{_alternation(t['frequency_part_suffixes'])})?"
     return (f"{re.escape(t['frequency_prefix'])}{gap}(?P<fn>{numbers})?{gap}"
-            f"(?:(?P<fu>{_alternation(week)}){weekday}|(?P<fu2>{_alternation(other)}))")
+            f"(?:(?P<fu>{_alternation(week)}){weekday}|(?P<fu2>{_alternation(other)}){part})")
 
 
 def _expand(pattern: str, placeholders: dict[str, str]) -> str:
@@ -139,7 +147,6 @@ def _joiners() -> dict[str, re.Pattern]:
     return {
         "connector": re.compile(f"{gap}(?:{_alternation(t['range_connectors'])}){gap}"),
         "deadline": re.compile(f"(?:{_alternation(t['deadline_suffixes'])}){not_after}"),
-        "open_end": re.compile(_alternation(t["open_end_suffixes"])),
     }
 
 
@@ -163,63 +170,68 @@ class _Atom:
     range_end_only: bool = False
     range_start_only: bool = False
     year_end: int = 0             # end offset of the explicit year digits
-    fields: dict = field(default_factory=dict)
 
     @property
     def calendar(self) -> bool:
         return self.type in _CALENDAR_TYPES
 
 
+def _valid(m: int, d: int) -> bool:
+    return 1 <= m <= 12 and 1 <= d <= calendar.monthrange(2000, m)[1]  # 2000: Feb 29 exists
+
+
 def _split_compact(digits: str) -> tuple[int, int] | None:
-    """"717" → (7, 17); "1120" → (11, 20). Prefer a one-digit month for three digits
-    (M DD is far likelier than MM D); None when no split is a valid month/day."""
-    splits = [(digits[:1], digits[1:]), (digits[:2], digits[2:])] if len(digits) == 3 else [(digits[:2], digits[2:])]
-    if len(digits) == 2:
-        splits = [(digits[:1], digits[1:])]
-    for ms, ds in splits:
-        m, d = int(ms), int(ds)
-        if 1 <= m <= 12 and 1 <= d <= calendar.monthrange(2000, m)[1]:
+    """"56" → (5, 6), "717" → (7, 17), "1120" → (11, 20). Three digits try a
+    one-digit month first (M DD is far likelier than MM D); None when no split
+    is a valid month and day."""
+    cuts = {2: (1,), 3: (1, 2), 4: (2,)}[len(digits)]
+    for cut in cuts:
+        m, d = int(digits[:cut]), int(digits[cut:])
+        if _valid(m, d):
             return m, d
     return None
 
 
 def _atom_from_match(match: re.Match, shapes: list[dict]) -> _Atom | None:
+    """The atom of one scanner match, or None when its numbers are no valid date."""
     name = match.lastgroup
-    i = int(name[1:])
-    shape = shapes[i]
-    g = {k[len(name) + 1:]: v for k, v in match.groupdict().items() if v is not None and k.startswith(name + "_")}
+    shape = shapes[int(name[1:])]
+    prefix = name + "_"
+    g = {k[len(prefix):]: v for k, v in match.groupdict().items() if v is not None and k.startswith(prefix)}
     atom = _Atom(match.start(), match.end(), shape["type"], malformed=bool(shape.get("malformed")),
                  range_end_only=bool(shape.get("range_end_only")),
-                 range_start_only=bool(shape.get("range_start_only")), fields=g)
-    lk = _lookups()
+                 range_start_only=bool(shape.get("range_start_only")))
     if "y" in g:
-        atom.y = int(g["y"])
-        atom.year_end = match.end(f"{name}_y")
-    if "ry" in g:
-        atom.ry = lk["relative_years"][g["ry"]]
-    if "m" in g:
-        atom.m = int(g["m"])
-    if "d" in g:
-        atom.d = int(g["d"])
+        atom.y, atom.year_end = int(g["y"]), match.end(prefix + "y")
+    if not _set_month_day(atom, g):
+        return None
+    _set_words(atom, g)
+    _refine_type(atom)
+    return atom
+
+
+def _set_month_day(atom: _Atom, g: dict) -> bool:
     if "cmd" in g:
         split = _split_compact(g["cmd"])
         if split is None:
-            return None
+            return False
         atom.m, atom.d = split
-    if atom.d is not None and atom.m is not None and atom.d > calendar.monthrange(2000, atom.m)[1]:
-        return None
-    if "yp" in g:
-        atom.yp = lk["year_parts"][g["yp"]]
-    if "mp" in g:
-        atom.mp = lk["month_parts"][g["mp"]]
-    if "fest" in g:
-        atom.fest = lk["festivals"][g["fest"]]
-    if "rel" in g:
-        atom.relative = True
+    else:
+        atom.m = int(g["m"]) if "m" in g else None
+        atom.d = int(g["d"]) if "d" in g else None
+    return atom.m is None or atom.d is None or _valid(atom.m, atom.d)
+
+
+def _set_words(atom: _Atom, g: dict) -> None:
+    """Table words of the match: relative year, parts, festival, relative, frequency."""
+    lk = _lookups()
+    atom.ry = lk["relative_years"][g["ry"]] if "ry" in g else None
+    atom.yp = lk["year_parts"][g["yp"]] if "yp" in g else None
+    atom.mp = lk["month_parts"][g["mp"]] if "mp" in g else None
+    atom.fest = lk["festivals"][g["fest"]] if "fest" in g else None
+    atom.relative = "rel" in g
     if atom.type == "frequency":
         atom.value = _frequency_value(g, lk)
-    _refine_type(atom)
-    return atom
 
 
 def _refine_type(atom: _Atom) -> None:
@@ -262,7 +274,7 @@ class _Span:
     start: int
     end: int
     type: str
-    atoms: tuple  # one atom, or two for a range (second may be None: open end)
+    atoms: tuple  # one atom, or two for a range
     malformed: bool = False
 
 
@@ -272,6 +284,9 @@ def _join(text: str, atoms: list[_Atom]) -> list[_Span]:
     i = 0
     while i < len(atoms):
         a = atoms[i]
+        if spans and a.start < spans[-1].end:  # eaten by the previous span's suffix (上年之前年)
+            i += 1
+            continue
         b = atoms[i + 1] if i + 1 < len(atoms) else None
         if _can_range(a, b) and _connected(text, a, b, j["connector"]):
             spans.append(_with_suffix(text, _Span(a.start, b.end, "range", (a, b), a.malformed or b.malformed), j))
@@ -281,13 +296,7 @@ def _join(text: str, atoms: list[_Atom]) -> list[_Span]:
             i += 1
             continue
         span = _Span(a.start, a.end, a.type, (a,), a.malformed)
-        if a.calendar:
-            if b is not None and b.relative and b.start == a.end and text[b.start:b.end] == "至今":
-                span = _Span(a.start, b.end, "range", (a, None), a.malformed)
-                i += 1
-            else:
-                span = _with_suffix(text, span, j)
-        spans.append(span)
+        spans.append(_with_suffix(text, span, j) if a.calendar else span)
         i += 1
     return spans
 
@@ -305,16 +314,12 @@ def _connected(text: str, a: _Atom, b: _Atom, connector: re.Pattern) -> bool:
 
 
 def _with_suffix(text: str, span: _Span, j: dict) -> _Span:
-    """"A前" → deadline, "A以来" → open range (festivals keep their own suffix)."""
-    last = span.atoms[-1]
-    if last is None or last.fest is not None:
+    """"A前" → deadline (festivals keep their own suffix: 春节前 is a part)."""
+    if span.atoms[-1].fest is not None:
         return span
     m = j["deadline"].match(text, span.end)
     if m:
         return _Span(span.start, m.end(), "deadline", span.atoms, span.malformed)
-    m = j["open_end"].match(text, span.end)
-    if m and span.type != "range":
-        return _Span(span.start, m.end(), "range", (span.atoms[0], None), span.malformed)
     return span
 
 
@@ -356,7 +361,7 @@ def _point(atom: _Atom, year: int | None) -> str:
     if atom.fest is not None:
         return f"{y}-{_festival_month(atom.fest, year):02d}"
     if atom.m is None:
-        return f"{y}-{atom.yp['value']}" if atom.yp else y
+        return f"{y}-{atom.yp['value'].replace('{Y}', y)}" if atom.yp else y
     if atom.d is None:
         return f"{y}-{atom.m:02d}"
     return f"{y}-{atom.m:02d}-{atom.d:02d}"
@@ -398,10 +403,7 @@ def _value(span: _Span, ctx: _Context) -> str | None:
     year = ctx.year_of(first)
     if len(span.atoms) == 1:
         return "../" + _last(first, year) if span.type == "deadline" else _point(first, year)
-    second = span.atoms[1]
-    if second is None:  # "2023年11月以来": open at the end
-        return f"{_point(first, year)}/{ctx.ref.isoformat() if ctx.ref else '..'}"
-    second, second_year = _range_end(first, second, year, ctx)
+    second, second_year = _range_end(first, span.atoms[1], year, ctx)
     if span.type == "deadline":  # "2025年3月至6月底前": the range's end is the deadline
         return "../" + _last(second, second_year)
     return f"{_point(first, year)}/{_point(second, second_year)}"
@@ -476,6 +478,6 @@ def explicit_years(text: str) -> list[tuple[int, int]]:
     out = []
     for span in _spans(text):
         for atom in span.atoms:
-            if atom is not None and atom.y is not None:
+            if atom.y is not None:
                 out.append((atom.year_end, atom.y))
     return out

