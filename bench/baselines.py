@@ -54,14 +54,34 @@ def main() -> None:
     rows = {
         "keywords": metrics(predict_records(test, "keywords")),
         "tfidf+logreg": metrics(tfidf_baseline(train, test)),
-        "fine-tuned": metrics(predict_records(test, args.model)),
     }
+    model_run = predict_records(test, args.model)
+    rows["fine-tuned"] = metrics(model_run)
     keys = ("macro_f1", "micro_f1", "subcategory_accuracy", "status_macro_f1", "status_accuracy")
     print(f"{args.split}: {rows['keywords']['sentences']} sentences, {rows['keywords']['documents']} documents")
     print(f"{'system':14s} " + " ".join(f"{k:>21s}" for k in keys))
     for name, m in rows.items():
         print(f"{name:14s} " + " ".join(f"{m[k]:21.4f}" for k in keys))
     print(json.dumps({name: {k: m[k] for k in keys} for name, m in rows.items()}))
+    print("status on the same sentences:")
+    for name, statuses in status_variants(model_run).items():
+        print(f"  {name:26s} macro-F1 {_status_f1(test, statuses):.4f}  accuracy "
+              f"{sum(s == r['status'] for s, r in zip(statuses, test)) / len(test):.4f}")
+
+
+def status_variants(run: list[Predicted]) -> dict[str, list[str]]:
+    """Rules only, model head only, and the shipped combination (a rule cue decides)."""
+    from notice_nlp.status import detect_status
+    rules = [detect_status(p.record["text"]) for p in run]
+    model = [p.prediction.status or "none" for p in run]
+    return {"rules only": rules, "model only": model, "combined (shipped)": [p.status for p in run]}
+
+
+def _status_f1(test: list[dict], statuses: list[str]) -> float:
+    from sklearn.metrics import f1_score
+    gold = [r["status"] for r in test]
+    labels = sorted(set(gold))
+    return float(f1_score(gold, statuses, labels=labels, average="macro", zero_division=0))
 
 
 if __name__ == "__main__":

@@ -13,15 +13,19 @@ import importlib
 
 from .errors import NoticeError
 
+# The function shadows its module of the same name: bind it eagerly, or the first
+# ``import notice_nlp.classify`` elsewhere would leave the module in its place.
+from .classify import classify
+
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "tag": "pipeline", "tag_file": "pipeline", "classify": "classify",
+    "tag": "pipeline", "tag_file": "pipeline",
     "detect_status": "status", "extract_dates": "dates", "extract_counts": "counts",
     "split_sentences": "sentences", "Prediction": "prediction",
     "Document": "doc", "Section": "doc", "Issue": "doc", "Measure": "doc", "Sentence": "doc",
 }
-__all__ = [*_EXPORTS, "NoticeError", "__version__"]
+__all__ = [*_EXPORTS, "classify", "NoticeError", "__version__"]
 
 
 def __getattr__(name: str):

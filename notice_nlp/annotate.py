@@ -111,13 +111,15 @@ def align(rows: list[dict], current: list[dict]) -> tuple[list[dict], list[dict]
     """Carry labels from annotated rows onto the pipeline's current sentences.
 
     The splitter may have improved since annotation (a label such as 整改情况：
-    stripped, a stray line dropped): a current sentence takes the labels of the next
-    annotated row whose text ends with it. Returns (aligned, unlabeled, dropped).
+    stripped, a status line cut off, a stray line dropped): a current sentence takes
+    the labels of the next annotated row whose text ends or starts with it.
+    Returns (aligned, unlabeled, dropped).
     """
     aligned, unlabeled, cursor = [], [], 0
     used = set()
     for sentence in current:
-        k = next((i for i in range(cursor, len(rows)) if rows[i]["text"].endswith(sentence["text"])), None)
+        k = next((i for i in range(cursor, len(rows))
+                  if rows[i]["text"].endswith(sentence["text"]) or rows[i]["text"].startswith(sentence["text"])), None)
         if k is None:
             unlabeled.append(sentence)
             continue

@@ -2,13 +2,26 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import glob
+import importlib.util
 import json
+import multiprocessing
+import os
 import sys
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Optional
 
-from .errors import NoticeError
+from .errors import ModelError, NoticeError
 from .reader import DEFAULT_MAX_CHARS, SUPPORTED
+
+
+class UsageError(NoticeError):
+    """A command line that cannot work (exit status 2)."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,12 +40,14 @@ def main(argv: list[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="notice-nlp", description=__doc__)
     sub = parser.add_subparsers()
-    tag = sub.add_parser("tag", help="tag notices (files, folders, globs) into JSON/JSONL")
-    tag.add_argument("inputs", nargs="+", metavar="INPUT")
+    tag = sub.add_parser("tag", help="tag notices (files, folders, globs) into JSON, JSONL, CSV, XLSX or HTML")
+    tag.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders (searched recursively) or globs")
     tag.add_argument("-o", "--output", help="output file (default: JSON on stdout)")
-    tag.add_argument("--format", choices=["json", "jsonl"], help="default: from the -o suffix, else json")
+    tag.add_argument("--format", choices=["json", "jsonl", "csv", "xlsx", "html"],
+                     help="default: from the -o suffix (.json .jsonl .csv .xlsx .html), else json")
     tag.add_argument("--model", help="model folder, or 'keywords' for the keyword baseline")
-    tag.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS)
+    tag.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    tag.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS, help="refuse longer documents")
     tag.add_argument("--quiet", action="store_true", help="no progress bar")
     tag.set_defaults(func=_cmd_tag)
     ev = sub.add_parser("evaluate", help="score a model on labeled sentences (default: the bundled test split)")
@@ -54,6 +69,10 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("--batch-size", type=int, default=16)
     tr.add_argument("--lr", type=float, default=5e-5, help="encoder learning rate")
     tr.add_argument("--head-lr", type=float, default=1e-3, help="learning rate of the classification heads")
+    tr.add_argument("--context-dropout", type=float, default=0.3,
+                    help="share of training sentences shown without their issue title")
+    tr.add_argument("--no-keyword-fusion", action="store_true",
+                    help="do not mix the taxonomy's cue lists into the model's output")
     tr.add_argument("--fp32-copy", help="also write an unquantised twin of the model here (for comparisons)")
     tr.add_argument("--max-length", type=int, default=128)
     tr.add_argument("--seed", type=int, default=13)
@@ -99,7 +118,8 @@ def _cmd_train(args) -> int:
 
     info = train(args.data, args.base_model, args.out, epochs=args.epochs, batch_size=args.batch_size,
                  lr=args.lr, head_lr=args.head_lr, max_length=args.max_length, seed=args.seed,
-                 splits=args.splits, refit=not args.no_refit, fp32_copy=args.fp32_copy)
+                 splits=args.splits, refit=not args.no_refit, context_dropout=args.context_dropout,
+                 fuse_keywords=not args.no_keyword_fusion, fp32_copy=args.fp32_copy)
     print(json.dumps(info, ensure_ascii=False))
     return 0
 
@@ -109,53 +129,239 @@ def _delegate(module: str, argv: list[str]) -> int:
     return importlib.import_module(module).main(argv) or 0
 
 
-def expand_inputs(inputs: list[str]) -> tuple[list[Path], list[dict]]:
-    """Files, folders (recursively, supported types only) and globs → files, plus error records."""
-    files, errors = [], []
+def expand_inputs(inputs: list[str], exclude: str | None = None) -> tuple[list[Path], list[dict]]:
+    """Files, folders (recursively, supported types only) and globs → files, plus error records.
+
+    A file named explicitly is kept whatever its type, so a wrong type is reported
+    rather than silently skipped. Duplicates and the output file itself are dropped.
+    """
+    files, errors, seen = [], [], {Path(exclude).resolve()} if exclude else set()
     for item in inputs:
-        path = Path(item)
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED))
-        elif path.exists():
-            files.append(path)
-        else:
-            matches = sorted(Path(m) for m in glob.glob(item, recursive=True))
-            if matches:
-                files.extend(m for m in matches if m.is_file())
-            else:
-                errors.append({"source": item, "error": "NoticeFileNotFound",
-                               "message": f"{item}: no such file, folder or glob match"})
+        found = _expand(item)
+        if found is None:
+            errors.append(_error(item, "NoticeFileNotFound", f"{item}: no such file, folder or glob match"))
+        elif not found:
+            errors.append(_error(item, "NoSupportedFiles", f"{item}: no files of a supported type "
+                                 f"({', '.join(sorted(SUPPORTED))})"))
+        for path in found or []:
+            if path.resolve() not in seen:
+                seen.add(path.resolve())
+                files.append(path)
     return files, errors
 
 
-def _cmd_tag(args) -> int:
-    from tqdm import tqdm
-    from .pipeline import tag_file
+def _expand(item: str) -> list[Path] | None:
+    path = Path(item)
+    if path.is_dir():
+        return _supported_files(path)
+    if path.exists():
+        return [path]
+    matches = [Path(m) for m in sorted(glob.glob(item, recursive=True))]
+    if not matches:
+        return None
+    return [f for m in matches for f in (_supported_files(m) if m.is_dir() else [m] if _supported(m) else [])]
 
-    files, errors = expand_inputs(args.inputs)
-    fmt = args.format or ("jsonl" if args.output and args.output.endswith(".jsonl") else "json")
-    records = []
-    bar = tqdm(files, unit="file", disable=args.quiet or not sys.stderr.isatty() or len(files) < 2)
-    for path in bar:
-        try:
-            records.append(tag_file(path, model=args.model, max_chars=args.max_chars).to_dict())
-        except NoticeError as exc:
-            errors.append({"source": str(path), "error": type(exc).__name__, "message": str(exc)})
+
+def _supported_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and _supported(p)
+                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+
+
+def _supported(path: Path) -> bool:
+    # "~$x.docx" is Word's lock file next to an open document, not a notice
+    return path.suffix.lower() in SUPPORTED and not path.name.startswith("~$")
+
+
+def _error(source, error: str, message: str) -> dict:
+    return {"source": str(source), "error": error, "message": message}
+
+
+def _cmd_tag(args) -> int:
+    from . import export
+
+    fmt = export.format_for(args.output, args.format)
+    _check_tag_usage(args, fmt)
+    files, errors = expand_inputs(args.inputs, exclude=args.output)
     for error in errors:
-        print(f"notice-nlp: {error['message']}", file=sys.stderr)
-    _write(records, errors, fmt, args.output)
+        _report(error)
+    try:
+        stream = _open_output(args.output, fmt)
+    except OSError as exc:
+        print(f"notice-nlp: error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    try:
+        with (stream if args.output else contextlib.nullcontext()), _progress(len(files), args.quiet) as bar:
+            results = tag_files(files, args.model, args.max_chars, args.jobs)
+            export.write(fmt, _documents(results, errors, bar), errors, stream, args.output)
+    except BrokenPipeError:  # stdout piped into `head` and the like: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except KeyboardInterrupt:
+        print("notice-nlp: interrupted; the output is incomplete", file=sys.stderr)
+        return 130
     return 1 if errors else 0
 
 
-def _write(records: list[dict], errors: list[dict], fmt: str, output: str | None) -> None:
-    if fmt == "jsonl":
-        lines = [json.dumps(r, ensure_ascii=False) for r in records]
-        lines += [json.dumps({"errors": [e]}, ensure_ascii=False) for e in errors]
-        text = "\n".join(lines) + "\n"
+def _check_tag_usage(args, fmt: str) -> None:
+    """Mistakes found before any file is read exit with status 2 (via main)."""
+    from . import export
+
+    if args.jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
+    if fmt in export.BINARY_FORMATS and not args.output:
+        raise UsageError(f"--format {fmt} writes a binary file; give one with -o OUT.{fmt}")
+    if fmt == "html" and importlib.util.find_spec("notice_nlp.view") is None:
+        raise UsageError("--format html needs notice_nlp.view, which this installation lacks; use json or xlsx")
+    if args.jobs == 1:
+        from .classify import load_classifier
+        load_classifier(args.model)  # a bad --model is bad usage, not one error per file
+    elif args.model not in (None, "keywords") and not Path(args.model).is_dir():
+        raise ModelError(f"model {args.model!r}: no such folder; pass a folder written by "
+                         "`notice-nlp train`, or 'keywords' for the keyword baseline")
+
+
+def _open_output(output: str | None, fmt: str):
+    """Opened before tagging starts, so an unwritable -o fails at once, not after the batch."""
+    if not output:
+        if hasattr(sys.stdout, "reconfigure"):
+            sys.stdout.reconfigure(encoding="utf-8")  # the JSON keeps Chinese unescaped
+        return sys.stdout
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "xlsx":
+        return open(output, "wb")
+    if fmt == "csv":  # the BOM makes Excel read UTF-8; csv wants newline=""
+        return open(output, "w", encoding="utf-8-sig", newline="")
+    return open(output, "w", encoding="utf-8")
+
+
+def _progress(total: int, quiet: bool):
+    from tqdm import tqdm
+    return tqdm(total=total, unit="file", file=sys.stderr,
+                disable=quiet or total < 2 or not sys.stderr.isatty())
+
+
+def _documents(results, errors: list[dict], bar) -> Iterator[dict]:
+    """Documents in input order; failures go to ``errors`` and stderr as they happen."""
+    for doc, error in results:
+        bar.update()
+        if error:
+            errors.append(error)
+            _report(error, bar)
+        else:
+            yield doc
+
+
+def _report(error: dict, bar=None) -> None:
+    line = f"notice-nlp: {error['message']}"
+    if bar is not None:
+        bar.write(line, file=sys.stderr)  # keeps the progress bar intact
     else:
-        text = json.dumps({"documents": records, "errors": errors}, ensure_ascii=False, indent=1) + "\n"
-    if output:
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
-        Path(output).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+        print(line, file=sys.stderr)
+
+
+# --- tagging a batch ----------------------------------------------------------
+
+Outcome = tuple[Optional[dict], Optional[dict]]  # (document dict, None) or (None, error record)
+
+
+_WORKER_FAILURE: Exception | None = None  # set in a worker whose model failed to load
+
+
+def tag_files(files: list[Path], model: str | None, max_chars: int, jobs: int = 1) -> Iterator[Outcome]:
+    """Tag files in input order, in ``jobs`` worker processes when more than one."""
+    if jobs > 1 and len(files) > 1:
+        return _tag_parallel(files, model, max_chars, min(jobs, len(files)))
+    return (tag_one(path, model, max_chars) for path in files)
+
+
+def tag_one(path: Path, model: str | None, max_chars: int) -> Outcome:
+    """Never raises: whatever goes wrong with one file becomes its error record."""
+    try:
+        from .pipeline import tag_file
+        if _WORKER_FAILURE is not None:
+            raise _WORKER_FAILURE
+        return tag_file(path, model=model, max_chars=max_chars).to_dict(), None
+    except NoticeError as exc:
+        return None, _error(path, type(exc).__name__, str(exc))
+    except Exception as exc:  # a bug on one odd file must not cost the rest of the batch
+        return None, _error(path, type(exc).__name__, f"{path}: unexpected {type(exc).__name__}: {exc}")
+
+
+def _init_worker(model: str | None) -> None:
+    """Load the model once per worker process; a failure is kept and reported per file,
+    because an initializer that raises breaks the whole pool."""
+    global _WORKER_FAILURE
+    from .classify import load_classifier
+    try:
+        load_classifier(model)
+    except Exception as exc:
+        _WORKER_FAILURE = exc
+
+
+def _tag_parallel(files: list[Path], model: str | None, max_chars: int, jobs: int,
+                  work=tag_one) -> Iterator[Outcome]:
+    """Ordered results with at most ``4 * jobs`` files in flight, so memory stays
+    bounded even when one slow file holds up those behind it."""
+    workers, pending = _Workers(jobs, model), deque()
+
+    def outcome(path: Path, future) -> Outcome:
+        try:
+            return future.result()
+        except BrokenProcessPool:  # a worker died: every file in flight failed with it
+            return _alone(work, path, model, max_chars)
+        except Exception as exc:  # e.g. a result that would not pickle
+            return None, _error(path, type(exc).__name__, f"{path}: {type(exc).__name__}: {exc}")
+
+    try:
+        for path in files:
+            pending.append((path, workers.submit(work, path, model, max_chars)))
+            if len(pending) >= 4 * jobs:
+                yield outcome(*pending.popleft())
+        while pending:
+            yield outcome(*pending.popleft())
+    finally:
+        workers.close()
+
+
+def _alone(work, path: Path, model: str | None, max_chars: int) -> Outcome:
+    """Retry one file in a fresh worker of its own, so only the file that kills
+    a worker (out of memory, a crash in native code) is reported as failed."""
+    workers = _Workers(1, model)
+    try:
+        return workers.submit(work, path, model, max_chars).result()
+    except BrokenProcessPool:
+        return None, _error(path, "WorkerDied", f"{path}: the worker process tagging this file died "
+                            "(out of memory, or a crash in native code)")
+    except Exception as exc:
+        return None, _error(path, type(exc).__name__, f"{path}: {type(exc).__name__}: {exc}")
+    finally:
+        workers.close()
+
+
+class _Workers:
+    """A process pool that replaces itself when a worker dies, so the batch goes on."""
+
+    def __init__(self, jobs: int, model: str | None):
+        self.jobs, self.model = jobs, model
+        self.pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        # forkserver/spawn, not fork: the parent may hold threads (tqdm's monitor,
+        # onnxruntime's pool) that a forked child would inherit in a broken state
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        if context.get_start_method() == "forkserver":  # workers then start with the libraries imported
+            context.set_forkserver_preload(["notice_nlp.pipeline"])
+        return ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_init_worker,
+                                   initargs=(self.model,))
+
+    def submit(self, *args):
+        try:
+            return self.pool.submit(*args)
+        except BrokenProcessPool:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = self._start()
+            return self.pool.submit(*args)
+
+    def close(self) -> None:
+        self.pool.shutdown(cancel_futures=True)

@@ -137,9 +137,12 @@ def _qualifier(m: re.Match) -> str | None:
     return q["after_unit"].get(m.group("q4")) if m.group("q4") else None
 
 
-def _preceded_by_ordinal(text: str, start: int) -> bool:
-    """第四巡察组, 第135位, 巡察四组: a rank or a name, not a quantity."""
-    return any(text.endswith(w, 0, start) for w in _table()["not_after_words"])
+def _preceded_by_ordinal(text: str, start: int, unit: str | None) -> bool:
+    """第四巡察组, 第135位, 巡察四组: a rank or a name, not a quantity (督导2次 is one)."""
+    table = _table()
+    if any(text.endswith(w, 0, start) for w in table["not_after_words"]):
+        return True
+    return unit in table["group_units"] and any(text.endswith(w, 0, start) for w in table["group_words"])
 
 
 def _count(text: str, m: re.Match, original: str) -> dict | None:
@@ -152,7 +155,7 @@ def _count(text: str, m: re.Match, original: str) -> dict | None:
     if unit is None and "余" not in (m.group("q2"), m.group("q3")):
         return None  # a bare number (enumerator, code, year) is no count
     num_start = m.start("a1" if arabic else "c1")
-    if _preceded_by_ordinal(text, num_start):
+    if _preceded_by_ordinal(text, num_start, unit):
         return None
     if m.group("c1") in _table()["lone_a"] and not m.group("c2") and not _lone_a_is_one(original, m):
         return None

@@ -37,6 +37,14 @@ def _scores(text: str) -> dict[tuple[str, str], float]:
     return scores
 
 
+def cue_scores(sentence: str, context: str | None = None) -> dict[tuple[str, str], float]:
+    """(category, subcategory) → matched cue length, the issue title counting less."""
+    scores = _scores(sentence)
+    for key, value in _scores(context or "").items():
+        scores[key] = scores.get(key, 0.0) + CONTEXT_WEIGHT * value
+    return scores
+
+
 @dataclass
 class KeywordClassifier:
     """scikit-learn-like: ``predict(sentences, contexts)``; nothing to fit."""
@@ -47,9 +55,7 @@ class KeywordClassifier:
         return [self._predict_one(s, c) for s, c in zip(sentences, contexts)]
 
     def _predict_one(self, sentence: str, context: str | None) -> Prediction:
-        scores = _scores(sentence)
-        for key, value in _scores(context or "").items():
-            scores[key] = scores.get(key, 0.0) + CONTEXT_WEIGHT * value
+        scores = cue_scores(sentence, context)
         if not scores:
             return Prediction("other", "other", 0.0, ["other"])
         ranked = sorted(scores.items(), key=lambda kv: -kv[1])

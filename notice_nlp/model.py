@@ -32,6 +32,8 @@ class LabelSpace:
     subcategories: list[str]  # "category.subcategory"
     statuses: list[str]
     max_length: int = 128
+    keyword_weight: float = 0.0  # share of the cue-list distribution in the final mix (chosen on dev)
+    prefix: str = ""  # prepended to every sentence (e5 was pretrained with "query: ")
 
     @classmethod
     def load(cls, folder: Path) -> "LabelSpace":
@@ -63,26 +65,48 @@ class OnnxClassifier:
         return cls(OnnxEncoder(folder, max_length=labels.max_length), labels)
 
     def predict(self, sentences: list[str], contexts: list[str | None] | None = None) -> list[Prediction]:
-        contexts = [c or "" for c in (contexts or [None] * len(sentences))]
-        out = self.encoder.encode(sentences, contexts)
-        return decode(out, self.labels, self._mask)
+        contexts = list(contexts or [None] * len(sentences))
+        out = self.encoder.encode([self.labels.prefix + s for s in sentences], [c or "" for c in contexts])
+        return decode(out, self.labels, self._mask, cue_distribution(sentences, contexts, self.labels))
 
 
-def decode(out: dict[str, np.ndarray], labels: LabelSpace, mask: np.ndarray) -> list[Prediction]:
-    """Logits → Predictions; the subcategory is chosen within the predicted category."""
-    p_cat = softmax(out["category"])
-    p_sub = softmax(out["subcategory"])
+def cue_distribution(sentences: list[str], contexts: list[str | None], labels: LabelSpace) -> np.ndarray:
+    """Per sentence, the keyword cues' scores as a distribution over subcategories (zeros: no cue)."""
+    from .keywords import cue_scores
+
+    index = {full: j for j, full in enumerate(labels.subcategories)}
+    dist = np.zeros((len(sentences), len(labels.subcategories)))
+    for i, (sentence, context) in enumerate(zip(sentences, contexts)):
+        for (cat, sub), score in cue_scores(sentence, context).items():
+            dist[i, index[f"{cat}.{sub}"]] = score
+    totals = dist.sum(axis=1, keepdims=True)
+    return np.divide(dist, totals, out=np.zeros_like(dist), where=totals > 0)
+
+
+def subcategory_distribution(out: dict[str, np.ndarray], mask: np.ndarray) -> np.ndarray:
+    """p(category) × p(subcategory | category), from the two heads."""
+    p_cat, p_sub = softmax(out["category"]), softmax(out["subcategory"])
+    owner = mask.argmax(axis=0)  # the category of each subcategory
+    per_category = p_sub @ mask.T.astype(p_sub.dtype)
+    return p_cat[:, owner] * p_sub / np.maximum(per_category[:, owner], 1e-9)
+
+
+def decode(out: dict[str, np.ndarray], labels: LabelSpace, mask: np.ndarray,
+           cues: np.ndarray | None = None) -> list[Prediction]:
+    """Logits (and cue distribution) → Predictions; the category is the one of the chosen subcategory."""
+    joint = subcategory_distribution(out, mask)
+    if cues is not None and labels.keyword_weight > 0:
+        has_cue = cues.sum(axis=1, keepdims=True) > 0
+        joint = np.where(has_cue, (1 - labels.keyword_weight) * joint + labels.keyword_weight * cues, joint)
     p_multi = 1 / (1 + np.exp(-out["multilabel"]))
     statuses = out["status"].argmax(-1)
+    owner = mask.argmax(axis=0)
     preds = []
-    for i in range(len(p_cat)):
-        c = int(p_cat[i].argmax())
-        within = np.where(mask[c], p_sub[i], 0.0)
-        s = int(within.argmax())
-        score = float(p_cat[i, c] * within[s] / max(within.sum(), 1e-9))
-        category = labels.categories[c]
+    for i in range(len(joint)):
+        s = int(joint[i].argmax())
+        category = labels.categories[int(owner[s])]
         extra = [labels.categories[k] for k in np.argsort(-p_multi[i])
                  if labels.categories[k] != category and p_multi[i, k] >= MULTILABEL_THRESHOLD][:2]
-        preds.append(Prediction(category, labels.subcategories[s].split(".", 1)[1], score,
+        preds.append(Prediction(category, labels.subcategories[s].split(".", 1)[1], float(joint[i, s]),
                                 [category] + extra, labels.statuses[int(statuses[i])]))
     return preds

@@ -14,6 +14,9 @@ from .layout import SENTENCE_END, compiled, match_enumerator, rules
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\ufeff\u2028\u2029]")
 _SPACES = re.compile(r"[^\S\n]+")
+# A lone surrogate (from surrogateescape decoding or a broken JSON escape) cannot be
+# written as UTF-8; it becomes U+FFFD, one character for one, so offsets stay put.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 # "。 二、整改…" on one line (pages flattened to one paragraph): break before the heading.
 _INLINE_HEADING = re.compile(
     r"(?<=[。；;:：])[^\S\n]+(?=(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|[（(]?\d{1,2}[）)．.]))"
@@ -27,11 +30,17 @@ _LINE_ENDS = SENTENCE_END + "：:”\"）)》】"
 class NormalisedText:
     text: str
     chrome: dict[str, str] = field(default_factory=dict)  # meta facts found in chrome lines
+    warnings: list[str] = field(default_factory=list)  # flagged repairs (Document.warnings)
 
 
 def normalise(raw: str) -> NormalisedText:
     """Normalise one document's raw text."""
     chrome: dict[str, str] = {}
+    warnings = []
+    surrogates = len(_SURROGATE.findall(raw))
+    if surrogates:
+        raw = _SURROGATE.sub("\ufffd", raw)
+        warnings.append(f"{surrogates} lone surrogate code point(s) replaced by U+FFFD")
     lines = []
     for line in _split_lines(raw):
         line = _remove_debris(line)
@@ -39,7 +48,7 @@ def normalise(raw: str) -> NormalisedText:
             continue
         for part in _INLINE_HEADING.split(line):
             lines.extend(_split_heading_from_body(part.strip()))
-    return NormalisedText("\n".join(_join_broken_lines(lines)), chrome)
+    return NormalisedText("\n".join(_join_broken_lines(lines)), chrome, warnings)
 
 
 def _split_lines(raw: str) -> list[str]:
@@ -80,20 +89,37 @@ def _take_inline_date(line: str, chrome: dict[str, str]) -> None:
         chrome["doc_date"] = found.group(1).replace(" ", "")
 
 
-_HEADING_THEN_BODY = re.compile(r"^(\S{2,50}?)\s+(\S.{19,})$")
+# heading token, then whitespace, then body text of at least 20 characters (to the end of
+# the line: lines hold no newline). A look-ahead, so a match costs O(1) in a long line.
+_HEADING_THEN_BODY = re.compile(r"(\S{2,50}?)\s+(?=\S.{19})")
+# An enumerator longer than this cannot fit a heading token (at most 50 characters).
+_ENUM_WINDOW = 200
 
 
 def _split_heading_from_body(line: str) -> list[str]:
-    """"一、整改工作组织情况 中心党委……。" (a flattened page): heading and body apart."""
+    """"一、整改工作组织情况 中心党委……。" (a flattened page): heading and body apart.
+
+    A loop over positions, not recursion over copies: a flattened page can hold
+    thousands of headings on one line (Python's recursion limit, quadratic time).
+    """
     if not line:
         return []
-    enum = match_enumerator(line)
-    found = _HEADING_THEN_BODY.match(line) if enum else None
-    if found and len(found.group(1)) > len(enum.text) + 1 and \
-            not any(ch in SENTENCE_END + "：:" for ch in found.group(1)) and \
-            any(ch in SENTENCE_END for ch in found.group(2)):
-        return [found.group(1), *_split_heading_from_body(found.group(2))]
-    return [line]
+    parts = []
+    last_end = max(map(line.rfind, SENTENCE_END))  # the body must hold a sentence end
+    pos = 0
+    while True:
+        found = _HEADING_THEN_BODY.match(line, pos)
+        # At most one enumerator style matches at a place, and one longer than the
+        # window could not pass the length test below, so a window gives the same answer.
+        enum = match_enumerator(line[pos:pos + _ENUM_WINDOW]) if found else None
+        if enum and len(found.group(1)) > len(enum.text) + 1 and \
+                not any(ch in SENTENCE_END + "：:" for ch in found.group(1)) and \
+                last_end >= found.end():
+            parts.append(found.group(1))
+            pos = found.end()
+        else:
+            parts.append(line[pos:])
+            return parts
 
 
 def _is_heading_like(line: str) -> bool:
@@ -104,7 +130,7 @@ def _joinable(line: str, following: str) -> bool:
     """Was ``line`` cut by a page break, so that ``following`` continues it?"""
     if line[-1] in _LINE_ENDS or _is_heading_like(line) or _TITLEISH.search(line):
         return False
-    if _is_heading_like(following) or following.startswith(("根据", "按照")):
+    if _is_heading_like(following) or following.startswith(("根据", "按照", "以上问题", "上述问题")):
         return False
     return True
 

@@ -6,6 +6,7 @@ spaCy's ``nlp(text)``. Components run in order over the Document's sentences.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -19,6 +20,13 @@ from .structure import build_document
 from .taggers import tag_counts, tag_dates, tag_status
 
 Component = Callable[[Document], None]
+
+# Characters found only in traditional script; the layout rules (titles, preamble,
+# closing formula) are written in simplified characters and miss them.
+_TRADITIONAL = re.compile("[們說這國會業與為關於進學發區報幹黨組織對過時將項題問實現點體員開議設機經導"
+                          "華東書來長門間見車馬電話歲聽訴讓當無從樣還應認論係證錢後裡麼邊動種頭難顯風"
+                          "視親覺計訪記語讀謝調談費質購貨資執務勞勢權歷觀職際陽陰隊雙雜離類顧]")
+_CJK = re.compile("[\u4e00-\u9fff]")
 
 
 def tag(text: str, doc_date: str | dt.date | None = None, source: str | None = None, *,
@@ -47,9 +55,22 @@ def _run(text: str, doc_date: str | None, source: str | None, model: str | None)
         from .errors import EmptyDocument
         raise EmptyDocument(f"{source or '<text>'}: nothing but page furniture; no notice text found")
     doc = build_document(norm.text, extract_meta(norm, doc_date), source)
+    doc.warnings.extend(norm.warnings)
+    if _mostly_traditional(norm.text):
+        doc.warnings.append("traditional characters: the layout rules are written for simplified Chinese, "
+                            "so the title, preamble and closing may be read as measures; "
+                            "convert the text to simplified characters for a better result")
+    if not doc.sentences:
+        doc.warnings.append("no measure sentences found: the text holds only headings, a title, "
+                            "a preamble or contact details; check that it is a rectification notice")
     for component in components(model):
         component(doc)
     return doc
+
+
+def _mostly_traditional(text: str) -> bool:
+    traditional = len(_TRADITIONAL.findall(text))
+    return traditional >= 10 and traditional >= 0.05 * len(_CJK.findall(text))
 
 
 def components(model: str | None = None) -> list[Component]:

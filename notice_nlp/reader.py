@@ -8,17 +8,28 @@ from __future__ import annotations
 
 import codecs
 import io
+import logging
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import (CorruptFile, DecodeError, DocumentTooLarge, EmptyDocument, NeedsOCR,
-                     NoticeFileNotFound, UnsupportedFormat)
+                     NoticeError, NoticeFileNotFound, UnsupportedFormat)
 
 DEFAULT_MAX_CHARS = 2_000_000
-# Bytes per character are at most 4 in any supported encoding; files above this
-# many bytes are refused before they are read into memory.
+# Bytes per character are at most 4 in any supported encoding; text files above this
+# many bytes are refused before they are read into memory. (A .docx or .pdf is
+# mostly not text — images, fonts — so its size says nothing: those are bounded
+# while their text is extracted instead.)
 _BYTES_PER_CHAR = 4
+_TEXT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm"}
+# Word XML per character of text is far below this; more is a zip bomb or not one notice.
+_DOCX_XML_BYTES_PER_CHAR = 100
+_OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+# A few stray NUL bytes (a damaged copy) are dropped; many control bytes mean a binary file.
+_MAX_STRAY_CONTROLS = 16
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\x0c")
 _BOMS = [(codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
          (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
          (codecs.BOM_UTF16_BE, "utf-16")]
@@ -44,15 +55,15 @@ def read_file(path: str | Path, max_chars: int = DEFAULT_MAX_CHARS) -> RawText:
         raise UnsupportedFormat(
             f"{path}: unsupported file type {suffix or '(none)'}; "
             f"supported: {', '.join(sorted(SUPPORTED))} — convert it (e.g. .doc → .docx) first")
-    if path.stat().st_size > max_chars * _BYTES_PER_CHAR:
+    if suffix in _TEXT_SUFFIXES and path.stat().st_size > max_chars * _BYTES_PER_CHAR:
         raise DocumentTooLarge(_too_large(path, max_chars))
     data = path.read_bytes()
     if suffix == ".docx":
-        raw = RawText(_docx_text(data, path))
+        raw = _docx_text(data, path, max_chars)
     elif suffix in {".html", ".htm"}:
         raw = _html_text(data, path)
     elif suffix == ".pdf":
-        raw = RawText(_pdf_text(data, path))
+        raw = _pdf_text(data, path, max_chars)
     else:
         raw = decode_bytes(data, str(path))
     check_text(raw.text, str(path), max_chars)
@@ -86,9 +97,15 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> RawText:
     utf16 = _utf16_variant(data) if has_nul else None
     if utf16:
         return RawText(data.decode(utf16, errors="replace"), utf16)
-    if has_nul:
-        raise DecodeError(f"{name}: looks binary (NUL bytes), not a text notice; "
+    nuls = data.count(b"\x00")
+    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+    if controls > max(_MAX_STRAY_CONTROLS, len(data) // 100):
+        raise DecodeError(f"{name}: looks binary (NUL and control bytes), not a text notice; "
                           "pass the original .txt/.docx/.html/.pdf file")
+    if nuls:
+        raw = decode_bytes(data.replace(b"\x00", b""), name)
+        raw.warnings.insert(0, f"{nuls} stray NUL byte(s) removed (a damaged copy?)")
+        return raw
     try:
         return RawText(data.decode("gb18030"), "gb18030")
     except UnicodeDecodeError:
@@ -115,9 +132,13 @@ def _best_effort(data: bytes, name: str) -> RawText:
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
-    encoding = best.encoding if best else "utf-8"
-    if encoding not in {"utf_8", "utf-8", "gb18030", "gbk", "gb2312", "big5", "utf_16", "utf_16_le", "utf_16_be"}:
-        encoding = _most_plausible(data)
+    guess = best.encoding if best else None
+    candidates = ["utf-8", "gb18030"]
+    if guess in {"big5", "utf_16", "utf_16_le", "utf_16_be"}:
+        candidates.insert(0, guess)
+    # charset-normalizer gives up (None) on GBK text with a bad byte or two: the
+    # candidate that leaves the fewest replacement characters is the best guess.
+    encoding = _most_plausible(data, candidates)
     text = data.decode(encoding, errors="replace")
     bad = text.count("\ufffd")
     if bad > max(16, len(text) // 10):
@@ -126,47 +147,116 @@ def _best_effort(data: bytes, name: str) -> RawText:
     return RawText(text, encoding, [f"{bad} undecodable byte sequence(s) replaced by U+FFFD ({encoding})"])
 
 
-def _most_plausible(data: bytes) -> str:
+def _most_plausible(data: bytes, candidates: list[str]) -> str:
     def damage(encoding):
         return data.decode(encoding, errors="replace").count("\ufffd")
-    return min(["utf-8", "gb18030"], key=damage)
+    return min(candidates, key=damage)
 
 
-def _docx_text(data: bytes, path: Path) -> str:
+def _docx_text(data: bytes, path: Path, max_chars: int = DEFAULT_MAX_CHARS) -> RawText:
     """Paragraphs and table cells in reading order."""
+    import docx
+
+    _check_docx_container(data, path, max_chars)
+    warnings = []
     try:
-        import docx
-        from docx.oxml.ns import qn
-        document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise CorruptFile(f"{path}: not a readable Word .docx file ({exc.__class__.__name__}); "
-                          "it may be truncated, password-protected or an old .doc — re-save it as .docx") from exc
-    except Exception as exc:  # python-docx raises assorted lxml/opc errors on damaged files
-        raise CorruptFile(f"{path}: damaged .docx ({exc}); re-save it from Word as .docx") from exc
+        body = docx.Document(io.BytesIO(data)).element.body
+    except Exception as exc:  # python-docx raises assorted zip/lxml/opc errors on damaged files
+        # python-docx parses every part (styles, settings …); one damaged part loses the
+        # whole file. The text lives in word/document.xml alone: read it directly.
+        body = _salvage_docx_body(data)
+        if body is None:
+            raise CorruptFile(f"{path}: damaged .docx ({exc.__class__.__name__}: {exc}); "
+                              "re-save it from Word as .docx") from exc
+        warnings.append(f"damaged .docx ({exc.__class__.__name__}: {str(exc)[:120]}); its text was read "
+                        "from word/document.xml directly — check it against the original")
+    return RawText("\n".join(_docx_lines(body)), None, warnings)
+
+
+def _docx_lines(body) -> list[str]:
+    from docx.oxml.ns import qn
+
     lines = []
-    for block in document.element.body.iterchildren():
+    blocks = list(reversed(list(body.iterchildren())))  # a stack: the next block is last
+    while blocks:
+        block = blocks.pop()
         if block.tag == qn("w:p"):
             lines.append("".join(node.text or "" for node in block.iter(qn("w:t"))))
         elif block.tag == qn("w:tbl"):
-            for row in block.iter(qn("w:tr")):
-                cells = ["".join(t.text or "" for t in cell.iter(qn("w:t"))) for cell in row.iter(qn("w:tc"))]
+            for row in block.iterchildren(qn("w:tr")):  # a nested table stays inside its cell
+                cells = ["".join(t.text or "" for t in cell.iter(qn("w:t")))
+                         for cell in row.iterchildren(qn("w:tc"))]
                 lines.append(" ".join(c for c in cells if c))
-    return "\n".join(lines)
+        elif block.tag == qn("w:sdt"):  # a content control (Word templates): its blocks, in place
+            content = block.find(qn("w:sdtContent"))
+            blocks.extend(reversed(list(content.iterchildren())) if content is not None else [])
+    return lines
+
+
+def _salvage_docx_body(data: bytes):
+    """The w:body of word/document.xml, parsed leniently; None if there is none to read."""
+    from docx.oxml.ns import qn
+    from lxml import etree
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            xml = archive.read("word/document.xml")
+    except Exception:  # missing part, bad CRC, broken deflate stream: nothing to salvage
+        return None
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
+    try:
+        root = etree.fromstring(xml, parser)
+    except etree.XMLSyntaxError:
+        return None
+    return None if root is None else root.find(qn("w:body"))
+
+
+def _check_docx_container(data: bytes, path: Path, max_chars: int) -> None:
+    """Say what a file named .docx really is before python-docx trips over it."""
+    if data.startswith(_OLE_MAGIC):
+        raise CorruptFile(f"{path}: an OLE compound file, not a .docx zip: either a password-protected "
+                          "(encrypted) Word file or an old binary .doc renamed; remove the password or "
+                          "save it from Word as .docx, then retry")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise CorruptFile(f"{path}: not a readable Word .docx file (not a complete zip archive: {exc}); "
+                          "it may be truncated or not a Word file — get a complete copy or re-save it as .docx") from exc
+    with archive:
+        names = set(archive.namelist())
+        if not any(n.startswith("word/") for n in names):
+            raise CorruptFile(f"{path}: a zip archive but not a Word document (no word/ part); "
+                              "pass the .docx itself, not another zipped file")
+        xml_bytes = sum(info.file_size for info in archive.infolist() if info.filename.endswith(".xml"))
+    if xml_bytes > max_chars * _DOCX_XML_BYTES_PER_CHAR:
+        raise DocumentTooLarge(f"{path}: its Word XML unpacks to {xml_bytes:,} bytes, more than a document "
+                               f"within the limit of {max_chars:,} characters can hold; raise it with "
+                               "max_chars= (CLI: --max-chars) if the file really is one notice")
+
+
+# Declared charsets worth trusting over detection: multi-byte Chinese ones (GB2312 and GBK
+# pages are read as GB18030, their superset). Anything else (ISO-8859-1, windows-1252,
+# a UTF-16 that ASCII markup contradicts) decodes Chinese bytes into silent mojibake.
+_TRUSTED_CHARSETS = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030",
+                     "big5": "big5", "big5hkscs": "big5hkscs", "cp950": "cp950"}
 
 
 def _html_text(data: bytes, path: Path) -> RawText:
-    """Honour the declared charset when it decodes; drop script/style/navigation."""
+    """Trust a declared Chinese charset when it decodes; drop script/style/navigation."""
     from bs4 import BeautifulSoup
     from bs4.dammit import EncodingDetector
 
     declared = EncodingDetector.find_declared_encoding(data, is_html=True)
+    codec = _codec_name(declared)
     raw = None
-    if declared:
+    if codec in _TRUSTED_CHARSETS and not _is_utf8(data):
         try:
-            raw = RawText(data.decode(declared), declared)
-        except (UnicodeDecodeError, LookupError):
+            raw = RawText(data.decode(_TRUSTED_CHARSETS[codec]), _TRUSTED_CHARSETS[codec])
+        except UnicodeDecodeError:
             raw = None
     raw = raw or decode_bytes(data, str(path))
+    if declared and not data.isascii() and _family(codec) != _family(_codec_name(raw.encoding)):
+        raw.warnings.append(f"declared charset {declared!r} does not match the bytes; read as {raw.encoding}")
     try:
         soup = BeautifulSoup(raw.text, "lxml")
     except Exception as exc:
@@ -176,20 +266,101 @@ def _html_text(data: bytes, path: Path) -> RawText:
     return RawText(soup.get_text("\n"), raw.encoding, raw.warnings)
 
 
-def _pdf_text(data: bytes, path: Path) -> str:
-    from pdfminer.high_level import extract_text
-    from pdfminer.pdfdocument import PDFPasswordIncorrect, PDFEncryptionError
-    from pdfminer.pdfparser import PDFSyntaxError
-
+def _codec_name(name: str | None) -> str | None:
     try:
-        text = extract_text(io.BytesIO(data))
+        return codecs.lookup(name).name if name else None
+    except LookupError:
+        return None
+
+
+def _family(codec: str | None) -> str | None:
+    if codec in {"gb2312", "gbk", "gb18030"}:
+        return "gb"
+    if codec and codec.startswith("utf-8"):
+        return "utf-8"
+    return codec
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# pdfminer writes "(cid:42)" for a glyph its font maps to no character (no ToUnicode map).
+_PDF_UNMAPPED = re.compile(r"\(cid:\d+\)")
+
+
+def _pdf_text(data: bytes, path: Path, max_chars: int = DEFAULT_MAX_CHARS) -> RawText:
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psparser import PSEOF
+
+    problems = _LogRecords()
+    pdfminer_log = logging.getLogger("pdfminer")
+    pdfminer_log.addHandler(problems)
+    try:
+        text = _pdf_pages_text(data, path, max_chars)
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise CorruptFile(f"{path}: the PDF is encrypted; save an unprotected copy first") from exc
-    except PDFSyntaxError as exc:
-        raise CorruptFile(f"{path}: damaged or truncated PDF ({exc}); get a complete copy") from exc
-    except Exception as exc:
-        raise CorruptFile(f"{path}: the PDF could not be read ({exc.__class__.__name__}: {exc})") from exc
+        raise CorruptFile(f"{path}: the PDF is encrypted (password-protected); "
+                          "save an unprotected copy first") from exc
+    except (PDFSyntaxError, PSEOF) as exc:
+        raise CorruptFile(f"{path}: damaged or truncated PDF ({exc.__class__.__name__}: {exc}); "
+                          "get a complete copy") from exc
+    except NoticeError:
+        raise
+    except Exception as exc:  # pdfminer raises assorted errors on damaged files
+        raise CorruptFile(f"{path}: the PDF could not be read ({exc.__class__.__name__}: {exc}); "
+                          "it is probably damaged — get a complete copy or re-export it") from exc
+    finally:
+        pdfminer_log.removeHandler(problems)
+    text, unmapped = _PDF_UNMAPPED.subn("\ufffd", text)
+    if not text.strip() and problems.messages:
+        raise CorruptFile(f"{path}: damaged PDF: no text could be read ({problems.messages[0][:120]}); "
+                          "get a complete copy or re-export it")
     if not text.strip():
         raise NeedsOCR(f"{path}: the PDF has no text layer (a scan); run OCR on it "
                        "(e.g. ocrmypdf) and tag the result")
-    return text
+    if unmapped > sum(not ch.isspace() for ch in text) // 2:
+        raise NeedsOCR(f"{path}: the PDF's fonts map {unmapped} of its characters to no text "
+                       "(no ToUnicode map), so its text layer is unusable; run OCR on it "
+                       "(e.g. ocrmypdf --force-ocr) and tag the result")
+    warnings = []
+    if unmapped:
+        warnings.append(f"{unmapped} PDF glyph(s) map to no character (the font has no Unicode map); "
+                        "each is U+FFFD in the text")
+    if problems.messages:
+        warnings.append(f"the PDF is damaged ({len(problems.messages)} problem(s) worked around, first: "
+                        f"{problems.messages[0][:120]}); some text may be missing — compare with the original")
+    return RawText(text, None, warnings)
+
+
+class _LogRecords(logging.Handler):
+    """Collects pdfminer's warnings: the damage it repaired is worth a flag on the document."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _pdf_pages_text(data: bytes, path: Path, max_chars: int) -> str:
+    """pdfminer's extract_text, page by page, stopping once the text passes ``max_chars``."""
+    from pdfminer.converter import TextConverter
+    from pdfminer.layout import LAParams
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+
+    with io.StringIO() as output:
+        manager = PDFResourceManager(caching=True)
+        device = TextConverter(manager, output, codec="utf-8", laparams=LAParams())
+        interpreter = PDFPageInterpreter(manager, device)
+        for page in PDFPage.get_pages(io.BytesIO(data), caching=True):
+            interpreter.process_page(page)
+            if output.tell() > max_chars:
+                raise DocumentTooLarge(_too_large(path, max_chars))
+        return output.getvalue()

@@ -85,13 +85,17 @@ def _mark(inside: list[bool], closes_at: set[int], open_at: int, close_at: int, 
 
 def _trimmed_spans(text: str, cuts: list[int]) -> list[tuple[int, int]]:
     spans = []
+    stray_start = None  # stray punctuation before the first sentence ("！！成立……")
     for s, e in zip(cuts, cuts[1:]):
         while s < e and text[s].isspace():
             s += 1
         while e > s and text[e - 1].isspace():
             e -= 1
         if s < e and any(ch.isalnum() for ch in text[s:e]):
-            spans.append((s, e))
+            spans.append((s if stray_start is None else stray_start, e))
+            stray_start = None
         elif s < e and spans:
             spans[-1] = (spans[-1][0], e)  # stray punctuation joins the sentence before
+        elif s < e and stray_start is None:
+            stray_start = s  # … or, at the start, the sentence after: no text is lost
     return spans

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from .doc import Document, Issue, Measure, Section, Sentence
 from .layout import (INLINE_MEASURE_ENUM, SENTENCE_END, compiled, inline_marker_re,
-                     marker_re, match_enumerator, strip_enumerator)
+                     marker_re, match_enumerator, rules, strip_enumerator)
 from .sentences import sentence_spans
 from .status import detect_issue_status
 
@@ -140,7 +141,7 @@ class StructureParser:
             self._current_issue().status = status
 
     def _take_measures(self, start: int, end: int) -> None:
-        if end - start <= MAX_CLOSING_CHARS and compiled("contact_patterns").search(self.text, start, end):
+        if end - start <= MAX_CLOSING_CHARS and _holds_contact_details(self.text[start:end]):
             return  # the closing paragraph with contact details
         marker = marker_re("measure_markers").match(self.text[start:end])
         start = start + marker.end() if marker else start
@@ -166,9 +167,44 @@ class StructureParser:
 
 
 def _not_a_measure(sentence: str, before_headings: bool) -> bool:
-    if compiled("closing_patterns").search(sentence) or compiled("contact_patterns").search(sentence):
+    if compiled("closing_patterns").search(sentence) or _holds_contact_details(sentence):
         return True
     return before_headings and bool(compiled("preamble_patterns").search(sentence))
+
+
+# A contact label gives details when a colon or a number follows within this many characters.
+_LABEL_REACH = 8
+_COLON_OR_DIGIT = re.compile(r"[:：\d０-９]")
+_LEADING_RUN = re.compile(r"^(\[(?:\\.|[^\]\\])+\])\+")
+
+
+def _holds_contact_details(text: str) -> bool:
+    """An e-mail address, or a contact label with its value ("联系电话：0533…",
+    "联系方式(电话):…"). A label only named in a measure ("开通举报邮箱，接受群众
+    监督。") is no contact detail: that sentence is a measure and must not be lost."""
+    for found in _contact_re().finditer(text):
+        if "@" in found.group() or \
+                _COLON_OR_DIGIT.search(text, found.end() - 1, found.end() + _LABEL_REACH):
+            return True
+    return False
+
+
+@cache
+def _contact_re() -> re.Pattern:
+    r"""The contact patterns of the layout table, safe to search in long text.
+
+    A pattern that opens with a repeated class, like the e-mail pattern
+    ``[\w.\-]+@…``, is retried from every character of a long run of that class
+    (CJK characters are ``\w``): quadratic, minutes on a 100,000-character
+    paragraph. Letting it start only where such a run starts finds a match in
+    exactly the same texts (a match inside a run extends back to the run's start),
+    in linear time. Search slices, not ``pos``: a look-behind sees before ``pos``.
+    """
+    patterns = []
+    for pattern in rules()["contact_patterns"]:
+        run = _LEADING_RUN.match(pattern)
+        patterns.append(f"(?<!{run.group(1)}){pattern}" if run else pattern)
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
 def _key(head: _Heading | None) -> int:
@@ -200,8 +236,8 @@ def _body_bounds(lines: list[Line]) -> tuple[int, int]:
         if _PREAMBLE_START.match(line.text) or match_enumerator(line.text):
             first = i
             break
-        if len(line.text) > 60 and any(ch in SENTENCE_END for ch in line.text):
-            first = i
+        if any(ch in SENTENCE_END for ch in line.text):
+            first = i  # titles carry no 。；！？: a punctuated line is text, short or not
             break
     last = len(lines)
     while last > first and (_ISSUER_ONLY.match(lines[last - 1].text) or _DATE_ONLY.match(lines[last - 1].text)):

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .dataset import load_records, load_splits, split_records
-from .model import OUTPUTS, LabelSpace, decode
+from .model import OUTPUTS, LabelSpace, cue_distribution, decode
 from .taxonomy import STATUSES, categories, subcategories
 
 
@@ -77,48 +77,66 @@ def _batches(n: int, size: int, rng: random.Random):
     return [order[i:i + size] for i in range(0, n, size)]
 
 
-def _encode(tokenizer, records: list[dict], max_length: int):
-    return tokenizer([r["text"] for r in records], [r.get("context") or "" for r in records],
-                     truncation=True, max_length=max_length, padding=True, return_tensors="pt")
+def _encode(tokenizer, records: list[dict], labels: LabelSpace, drop_context: list[bool] | None = None):
+    """Sentence (with the model's prefix) as segment A, its issue title as segment B."""
+    drop = drop_context or [False] * len(records)
+    return tokenizer([labels.prefix + r["text"] for r in records],
+                     ["" if d else (r.get("context") or "") for r, d in zip(records, drop)],
+                     truncation=True, max_length=labels.max_length, padding=True, return_tensors="pt")
 
 
-def _predict(module, tokenizer, records, labels, max_length, batch_size=64):
+def _outputs(module, tokenizer, records, labels, batch_size=64) -> dict[str, np.ndarray]:
     torch = _torch()
     module.eval()
     outs = {name: [] for name in OUTPUTS}
     with torch.no_grad():
         for i in range(0, len(records), batch_size):
-            enc = _encode(tokenizer, records[i:i + batch_size], max_length)
+            enc = _encode(tokenizer, records[i:i + batch_size], labels)
             for name, value in zip(OUTPUTS, module(enc["input_ids"], enc["attention_mask"])):
                 outs[name].append(value.numpy())
-    out = {k: np.concatenate(v) for k, v in outs.items()}
-    return decode(out, labels, labels.sub_mask())
+    return {k: np.concatenate(v) for k, v in outs.items()}
 
 
-def _macro_f1(records, preds) -> float:
+def _macro_f1(records, out, labels: LabelSpace, cues=None) -> float:
     from sklearn.metrics import f1_score
+    preds = decode(out, labels, labels.sub_mask(), cues)
     return float(f1_score([r["category"] for r in records], [p.category for p in preds], average="macro"))
+
+
+def choose_keyword_weight(records, out, labels: LabelSpace) -> tuple[float, float]:
+    """The share of the cue lists in the final mix that maximises dev macro-F1 (0 = model alone)."""
+    from dataclasses import replace
+    cues = cue_distribution([r["text"] for r in records], [r.get("context") for r in records], labels)
+    grid = [round(0.1 * k, 1) for k in range(10)]
+    scored = [(_macro_f1(records, out, replace(labels, keyword_weight=w), cues), w) for w in grid]
+    best_f1, best_w = max(scored, key=lambda fw: (fw[0], -fw[1]))
+    return best_w, best_f1
 
 
 def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8, batch_size: int = 16,
           lr: float = 5e-5, head_lr: float = 1e-3, max_length: int = 128, seed: int = 13,
           splits: str | Path | None = None, refit: bool = True, quantize: bool = True,
+          context_dropout: float = 0.3, prefix: str = "query: ", fuse_keywords: bool = True,
           fp32_copy: str | Path | None = None) -> dict:
     """Pick the epoch count on dev, then (``refit``) fit train+dev that long; export to ``out``."""
     from transformers import AutoTokenizer
 
     records, manifest = load_records(data), load_splits(splits) if splits else load_splits()
     train_set, dev_set = split_records(records, "train", manifest), split_records(records, "dev", manifest)
-    labels = LabelSpace(categories(), subcategories(), list(STATUSES), max_length)
+    labels = LabelSpace(categories(), subcategories(), list(STATUSES), max_length, prefix=prefix)
     base_model = resolve_base_model(base_model)
     tokenizer = AutoTokenizer.from_pretrained(base_model)
-    hyper = dict(batch_size=batch_size, lr=lr, head_lr=head_lr, max_length=max_length, seed=seed)
+    hyper = dict(batch_size=batch_size, lr=lr, head_lr=head_lr, seed=seed, context_dropout=context_dropout)
     started = time.time()
     module, log = _fit(base_model, tokenizer, labels, train_set, dev_set, epochs, **hyper)
     best = max(log, key=lambda row: row["dev_macro_f1"])
-    info = {"base_model": str(base_model), "epochs": epochs, **hyper, "train_sentences": len(train_set),
-            "dev_sentences": len(dev_set), "epochs_log": log, "best_epoch": best["epoch"],
-            "best_dev_macro_f1": best["dev_macro_f1"], "refit": refit}
+    if fuse_keywords:
+        labels.keyword_weight, fused_f1 = choose_keyword_weight(dev_set, _outputs(module, tokenizer, dev_set, labels), labels)
+    info = {"base_model": str(base_model), "epochs": epochs, **hyper, "max_length": max_length, "prefix": prefix,
+            "train_sentences": len(train_set), "dev_sentences": len(dev_set), "epochs_log": log,
+            "best_epoch": best["epoch"], "best_dev_macro_f1": best["dev_macro_f1"],
+            "keyword_weight": labels.keyword_weight,
+            "dev_macro_f1_with_keywords": round(fused_f1, 4) if fuse_keywords else None, "refit": refit}
     if refit:  # the test split stays untouched; dev only chose the epoch count
         module, _ = _fit(base_model, tokenizer, labels, train_set + dev_set, [], best["epoch"], **hyper)
         info["refit_sentences"] = len(train_set) + len(dev_set)
@@ -128,7 +146,8 @@ def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8
     return _save(module, tokenizer, labels, Path(out), quantize, info)
 
 
-def _fit(base_model, tokenizer, labels, train_set, dev_set, epochs, *, batch_size, lr, head_lr, max_length, seed):
+def _fit(base_model, tokenizer, labels, train_set, dev_set, epochs, *, batch_size, lr, head_lr, seed,
+         context_dropout):
     """Fresh heads on the base encoder; returns the module at the best dev epoch (or the last)."""
     torch = _torch()
     from transformers import AutoModel, get_linear_schedule_with_warmup
@@ -151,7 +170,9 @@ def _fit(base_model, tokenizer, labels, train_set, dev_set, epochs, *, batch_siz
         module.train()
         bar = tqdm(_batches(len(train_set), batch_size, rng), desc=f"epoch {epoch}/{epochs}", unit="batch")
         for idx in bar:
-            enc = _encode(tokenizer, [train_set[i] for i in idx], max_length)
+            # without its issue title now and then, so the sentence's own words must carry the label
+            drop = [rng.random() < context_dropout for _ in idx]
+            enc = _encode(tokenizer, [train_set[i] for i in idx], labels, drop)
             outputs = module(enc["input_ids"], enc["attention_mask"])
             targets = (cat[idx], sub[idx], multi[idx], status[idx])
             loss = sum(fn(o, t) for fn, o, t in zip(losses, outputs, targets))
@@ -160,7 +181,7 @@ def _fit(base_model, tokenizer, labels, train_set, dev_set, epochs, *, batch_siz
             optimizer.step(), schedule.step(), optimizer.zero_grad()
             bar.set_postfix(loss=f"{loss.item():.3f}")
         if dev_set:
-            dev_f1 = _macro_f1(dev_set, _predict(module, tokenizer, dev_set, labels, max_length))
+            dev_f1 = _macro_f1(dev_set, _outputs(module, tokenizer, dev_set, labels), labels)
             log.append({"epoch": epoch, "dev_macro_f1": round(dev_f1, 4), "seconds": round(time.time() - started)})
             print(json.dumps(log[-1]), flush=True)
             if dev_f1 > best:
