@@ -18,6 +18,10 @@ class NoticeFileNotFound(NoticeError, FileNotFoundError):
     """The file to read does not exist or is not a regular file."""
 
 
+class FileUnreadable(NoticeError, OSError):
+    """The file exists but cannot be read (permissions, an I/O error, a name too long)."""
+
+
 class UnsupportedFormat(NoticeError, ValueError):
     """The file type is not one notice_nlp can read."""
 

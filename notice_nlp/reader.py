@@ -9,13 +9,14 @@ from __future__ import annotations
 import codecs
 import io
 import logging
+import os
 import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import (CorruptFile, DecodeError, DocumentTooLarge, EmptyDocument, NeedsOCR,
-                     NoticeError, NoticeFileNotFound, UnsupportedFormat)
+from .errors import (CorruptFile, DecodeError, DocumentTooLarge, EmptyDocument, FileUnreadable, NeedsOCR,
+                     NoticeError, NoticeFileNotFound, NoticeTypeError, UnsupportedFormat)
 
 DEFAULT_MAX_CHARS = 2_000_000
 # Bytes per character are at most 4 in any supported encoding; text files above this
@@ -23,9 +24,13 @@ DEFAULT_MAX_CHARS = 2_000_000
 # mostly not text — images, fonts — so its size says nothing: those are bounded
 # while their text is extracted instead.)
 _BYTES_PER_CHAR = 4
-_TEXT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm"}
+_TEXT_SUFFIXES = {".txt", ".text", ".md"}
+# A web page adds markup (scripts, styles, navigation) to its text: this much on top.
+_HTML_MARKUP_BYTES = 16_000_000
 # Word XML per character of text is far below this; more is a zip bomb or not one notice.
+# (Styles, numbering and theme parts add a fixed amount: hence the floor.)
 _DOCX_XML_BYTES_PER_CHAR = 100
+_DOCX_XML_FLOOR = 16_000_000
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 # A few stray NUL bytes (a damaged copy) are dropped; many control bytes mean a binary file.
 _MAX_STRAY_CONTROLS = 16
@@ -45,19 +50,37 @@ class RawText:
 
 def read_file(path: str | Path, max_chars: int = DEFAULT_MAX_CHARS) -> RawText:
     """Read a .txt/.docx/.html/.pdf notice into text."""
+    if isinstance(path, bytes):
+        path = os.fsdecode(path)
+    if not isinstance(path, (str, os.PathLike)):
+        raise NoticeTypeError(f"a file path (str or pathlib.Path) is needed, got {type(path).__name__}; "
+                              "for text use notice_nlp.tag(text)")
     path = Path(path)
-    if not path.exists():
-        raise NoticeFileNotFound(f"{path}: no such file; check the path")
-    if not path.is_file():
-        raise NoticeFileNotFound(f"{path}: not a regular file (a folder?); pass a file")
+    try:
+        if not path.exists():
+            raise NoticeFileNotFound(f"{path}: no such file; check the path")
+        if not path.is_file():
+            raise NoticeFileNotFound(f"{path}: not a regular file (a folder?); pass a file")
+        size = path.stat().st_size
+    except OSError as exc:
+        if isinstance(exc, NoticeError):
+            raise
+        raise FileUnreadable(_unreadable(path, exc)) from exc
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise UnsupportedFormat(
             f"{path}: unsupported file type {suffix or '(none)'}; "
             f"supported: {', '.join(sorted(SUPPORTED))} — convert it (e.g. .doc → .docx) first")
-    if suffix in _TEXT_SUFFIXES and path.stat().st_size > max_chars * _BYTES_PER_CHAR:
+    if suffix in _TEXT_SUFFIXES and size > max_chars * _BYTES_PER_CHAR:
         raise DocumentTooLarge(_too_large(path, max_chars))
-    data = path.read_bytes()
+    if suffix in {".html", ".htm"} and size > max_chars * _BYTES_PER_CHAR + _HTML_MARKUP_BYTES:
+        raise DocumentTooLarge(f"{path}: {size:,} bytes, more than a page holding a notice within the limit "
+                               f"of {max_chars:,} characters can need; raise it with max_chars= "
+                               "(CLI: --max-chars) if the page really is one notice")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FileUnreadable(_unreadable(path, exc)) from exc
     if suffix == ".docx":
         raw = _docx_text(data, path, max_chars)
     elif suffix in {".html", ".htm"}:
@@ -68,6 +91,11 @@ def read_file(path: str | Path, max_chars: int = DEFAULT_MAX_CHARS) -> RawText:
         raw = decode_bytes(data, str(path))
     check_text(raw.text, str(path), max_chars)
     return raw
+
+
+def _unreadable(path: Path, exc: OSError) -> str:
+    return (f"{path}: cannot be read ({exc.strerror or exc}); check the name, the file's permissions "
+            "and that its disk is readable")
 
 
 def check_text(text: str, name: str, max_chars: int = DEFAULT_MAX_CHARS) -> None:
@@ -86,7 +114,7 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> RawText:
     """Decode text bytes: BOM first, then strict candidates, then detection."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return RawText(data.decode(encoding, errors="replace"), encoding)
+            return _decode_flagged(data, encoding)
     # UTF-8 first: UTF-16 or GBK bytes are almost never valid UTF-8. UTF-16 without
     # a BOM shows itself by NUL bytes (newlines, digits), which GBK text never has.
     try:
@@ -96,7 +124,7 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> RawText:
     has_nul = b"\x00" in data[:4096]
     utf16 = _utf16_variant(data) if has_nul else None
     if utf16:
-        return RawText(data.decode(utf16, errors="replace"), utf16)
+        return _decode_flagged(data, utf16)
     nuls = data.count(b"\x00")
     controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
     if controls > max(_MAX_STRAY_CONTROLS, len(data) // 100):
@@ -110,6 +138,16 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> RawText:
         return RawText(data.decode("gb18030"), "gb18030")
     except UnicodeDecodeError:
         return _best_effort(data, name)
+
+
+def _decode_flagged(data: bytes, encoding: str) -> RawText:
+    """Decode in a known encoding; bad bytes become U+FFFD, and a warning says how many."""
+    try:
+        return RawText(data.decode(encoding), encoding)
+    except UnicodeDecodeError:
+        text = data.decode(encoding, errors="replace")
+    bad = text.count("\ufffd")
+    return RawText(text, encoding, [f"{bad} undecodable byte sequence(s) replaced by U+FFFD ({encoding})"])
 
 
 def _utf16_variant(data: bytes) -> str | None:
@@ -228,7 +266,7 @@ def _check_docx_container(data: bytes, path: Path, max_chars: int) -> None:
             raise CorruptFile(f"{path}: a zip archive but not a Word document (no word/ part); "
                               "pass the .docx itself, not another zipped file")
         xml_bytes = sum(info.file_size for info in archive.infolist() if info.filename.endswith(".xml"))
-    if xml_bytes > max_chars * _DOCX_XML_BYTES_PER_CHAR:
+    if xml_bytes > max(max_chars * _DOCX_XML_BYTES_PER_CHAR, _DOCX_XML_FLOOR):
         raise DocumentTooLarge(f"{path}: its Word XML unpacks to {xml_bytes:,} bytes, more than a document "
                                f"within the limit of {max_chars:,} characters can hold; raise it with "
                                "max_chars= (CLI: --max-chars) if the file really is one notice")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 
 from .doc import Document, Issue, Measure, Section, Sentence
 from .layout import (INLINE_MEASURE_ENUM, SENTENCE_END, compiled, inline_marker_re,
@@ -175,36 +174,17 @@ def _not_a_measure(sentence: str, before_headings: bool) -> bool:
 # A contact label gives details when a colon or a number follows within this many characters.
 _LABEL_REACH = 8
 _COLON_OR_DIGIT = re.compile(r"[:：\d０-９]")
-_LEADING_RUN = re.compile(r"^(\[(?:\\.|[^\]\\])+\])\+")
 
 
 def _holds_contact_details(text: str) -> bool:
     """An e-mail address, or a contact label with its value ("联系电话：0533…",
     "联系方式(电话):…"). A label only named in a measure ("开通举报邮箱，接受群众
     监督。") is no contact detail: that sentence is a measure and must not be lost."""
-    for found in _contact_re().finditer(text):
+    for found in compiled("contact_patterns").finditer(text):
         if "@" in found.group() or \
                 _COLON_OR_DIGIT.search(text, found.end() - 1, found.end() + _LABEL_REACH):
             return True
     return False
-
-
-@cache
-def _contact_re() -> re.Pattern:
-    r"""The contact patterns of the layout table, safe to search in long text.
-
-    A pattern that opens with a repeated class, like the e-mail pattern
-    ``[\w.\-]+@…``, is retried from every character of a long run of that class
-    (CJK characters are ``\w``): quadratic, minutes on a 100,000-character
-    paragraph. Letting it start only where such a run starts finds a match in
-    exactly the same texts (a match inside a run extends back to the run's start),
-    in linear time. Search slices, not ``pos``: a look-behind sees before ``pos``.
-    """
-    patterns = []
-    for pattern in rules()["contact_patterns"]:
-        run = _LEADING_RUN.match(pattern)
-        patterns.append(f"(?<!{run.group(1)}){pattern}" if run else pattern)
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
 def _key(head: _Heading | None) -> int:

@@ -16,6 +16,7 @@ import json
 import os
 import random
 import signal
+import threading
 import time
 import zipfile
 from dataclasses import dataclass, field
@@ -237,6 +238,22 @@ def _symlink(target: Callable[[Path], Path] | None) -> Callable[[Path], Path]:
     return build
 
 
+def _symlink_loop(tmp_path: Path) -> Path:
+    link = tmp_path / "loop.txt"
+    try:
+        os.symlink(link, link)
+    except (OSError, NotImplementedError):
+        pytest.skip("no symlinks on this file system")
+    return link
+
+
+def _fifo(tmp_path: Path) -> Path:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes here")
+    os.mkfifo(tmp_path / "pipe.txt")
+    return tmp_path / "pipe.txt"
+
+
 def _folder(tmp_path: Path) -> Path:
     (tmp_path / "notices.txt").mkdir()
     return tmp_path / "notices.txt"
@@ -254,6 +271,10 @@ FILE_CASES = [
     fails("binary-without-NUL", file("ctrl.txt", bytes(range(1, 256)) * 8), errors.DecodeError, "binary"),
     ok("utf8-bad-byte-in-middle", file("bad.txt", _damaged("utf-8")), DAMAGED, warning="undecodable"),
     ok("gbk-bad-byte-in-middle", file("bad.txt", _damaged("gbk")), DAMAGED, warning="undecodable"),
+    ok("utf-8-BOM-bad-byte-in-middle", file("bad.txt", codecs.BOM_UTF8 + _damaged("utf-8")), DAMAGED,
+       warning="undecodable"),
+    ok("utf-16-odd-byte-count", file("odd.txt", codecs.BOM_UTF16_LE + NOTICE.encode("utf-16-le") + b"\x00"),
+       warning="undecodable"),
     ok("gbk-stray-NUL-bytes", file("nul.txt", NOTICE.encode("gbk").replace("会议".encode("gbk"), "会议".encode("gbk") + b"\0\0")),
        warning="NUL"),
     # encodings and line ends
@@ -283,8 +304,9 @@ FILE_CASES = [
        warning="read from word/document.xml directly"),
     fails("docx-damaged-beyond-repair", file("n.docx", lambda: _damage_part(make_docx(), "word/document.xml", b"")),
           errors.CorruptFile, "re-save it"),
-    fails("docx-zip-bomb", file("n.docx", lambda: docx_bomb(12_000_000)), errors.DocumentTooLarge, "max_chars",
-          max_chars=100_000),
+    fails("docx-zip-bomb", file("n.docx", lambda: docx_bomb(24_000_000)), errors.DocumentTooLarge, "max_chars",
+          max_chars=200_000),
+    ok("docx-small-limit-still-reads", file("n.docx", make_docx), max_chars=len(NOTICE)),
     # PDF
     ok("pdf", file("n.pdf", make_pdf(NOTICE_LINES))),
     ok("pdf-owner-password-only", file("n.pdf", make_pdf(NOTICE_LINES, user_password=""))),
@@ -320,11 +342,18 @@ FILE_CASES = [
     fails("no-extension", file("notice", NOTICE.encode()), errors.UnsupportedFormat, "unsupported"),
     fails("folder", _folder, errors.NoticeFileNotFound, "not a regular file"),
     fails("missing", lambda tmp_path: tmp_path / "missing.txt", errors.NoticeFileNotFound, "no such file"),
+    fails("name-too-long", lambda tmp_path: tmp_path / ("长" * 300 + ".txt"), errors.FileUnreadable, "cannot be read"),
+    fails("named-pipe", _fifo, errors.NoticeFileNotFound, "not a regular file"),
     ok("symlink-to-good-file", _symlink(GOOD_TXT)),
+    fails("symlink-loop", _symlink_loop, errors.NoticeFileNotFound, "no such file"),
     fails("dangling-symlink", _symlink(None), errors.NoticeFileNotFound, "no such file"),
     # size
     fails("txt-over-limit", GOOD_TXT, errors.DocumentTooLarge, "max_chars", max_chars=20),
     ok("txt-at-limit", GOOD_TXT, max_chars=len(NOTICE)),
+    ok("html-markup-beyond-limit-text-within", file("n.html", make_html(paragraphs(), "<style>" + "p{}" * 20_000 + "</style>")),
+       max_chars=len(NOTICE) + 100),  # 60,000 bytes of markup around 150 characters of text
+    fails("html-text-over-limit", file("n.html", make_html(paragraphs())), errors.DocumentTooLarge, "max_chars",
+          max_chars=50),
     ok("only-headings", file("h.txt", "一、整改情况\n（一）组织领导\n1.成立小组\n二、下一步计划\n".encode()), [],
        warning="no measure sentences"),
 ]
@@ -333,7 +362,7 @@ FILE_CASES = [
 @contextlib.contextmanager
 def time_limit(seconds: int):
     """Fail, not hang: SIGALRM interrupts a case that runs too long (POSIX only)."""
-    if not hasattr(signal, "SIGALRM"):
+    if not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
         yield
         return
 
@@ -378,6 +407,20 @@ def test_file(tmp_path, case):
     else:
         assert doc.warnings == []
     assert_consistent(doc)
+
+
+def test_unreadable_file_and_odd_path_types(tmp_path, monkeypatch):
+    path = GOOD_TXT(tmp_path)
+    assert [s.text for s in notice_nlp.tag_file(bytes(path), model=MODEL).sentences] == SENTENCES
+    for bad in (None, 5, ["notice.txt"]):
+        with pytest.raises(errors.NoticeTypeError, match="path"):
+            notice_nlp.tag_file(bad, model=MODEL)
+
+    def denied(self):
+        raise PermissionError(13, "Permission denied", str(self))
+    monkeypatch.setattr(Path, "read_bytes", denied)  # root ignores chmod 000: simulate it
+    with pytest.raises(errors.FileUnreadable, match="Permission denied.*permissions"):
+        notice_nlp.tag_file(path, model=MODEL)
 
 
 def test_html_drops_scripts_styles_and_chrome(tmp_path):
