@@ -57,6 +57,7 @@ def main() -> None:
     }
     model_run = predict_records(test, args.model)
     rows["fine-tuned"] = metrics(model_run)
+    rows["encoder alone"] = metrics(without_cue_fusion(test, args.model))
     keys = ("macro_f1", "micro_f1", "subcategory_accuracy", "status_macro_f1", "status_accuracy")
     print(f"{args.split}: {rows['keywords']['sentences']} sentences, {rows['keywords']['documents']} documents")
     print(f"{'system':14s} " + " ".join(f"{k:>21s}" for k in keys))
@@ -67,6 +68,17 @@ def main() -> None:
     for name, statuses in status_variants(model_run).items():
         print(f"  {name:26s} macro-F1 {_status_f1(test, statuses):.4f}  accuracy "
               f"{sum(s == r['status'] for s, r in zip(statuses, test)) / len(test):.4f}")
+
+
+def without_cue_fusion(test: list[dict], model: str | None) -> list[Predicted]:
+    """The fine-tuned encoder's own predictions, the cue lists not mixed in."""
+    from dataclasses import replace
+    from notice_nlp.classify import load_classifier
+    from notice_nlp.model import OnnxClassifier
+
+    shipped = load_classifier(model).classifier
+    alone = OnnxClassifier(shipped.encoder, replace(shipped.labels, keyword_weight=0.0))
+    return predict_records(test, classifier=alone)
 
 
 def status_variants(run: list[Predicted]) -> dict[str, list[str]]:

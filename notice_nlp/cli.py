@@ -287,11 +287,12 @@ def tag_one(path: Path, model: str | None, max_chars: int) -> Outcome:
         return None, _error(path, type(exc).__name__, f"{path}: unexpected {type(exc).__name__}: {exc}")
 
 
-def _init_worker(model: str | None) -> None:
+def _init_worker(model: str | None, threads: int) -> None:
     """Load the model once per worker process; a failure is kept and reported per file,
     because an initializer that raises breaks the whole pool."""
     global _WORKER_FAILURE
     from .classify import load_classifier
+    os.environ["NOTICE_NLP_THREADS"] = str(threads)  # the cores are shared among the workers
     try:
         load_classifier(model)
     except Exception as exc:
@@ -352,8 +353,9 @@ class _Workers:
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         if context.get_start_method() == "forkserver":  # workers then start with the libraries imported
             context.set_forkserver_preload(["notice_nlp.pipeline"])
+        threads = max(1, (os.cpu_count() or 1) // self.jobs)
         return ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_init_worker,
-                                   initargs=(self.model,))
+                                   initargs=(self.model, threads))
 
     def submit(self, *args):
         try:

@@ -10,6 +10,7 @@ instead of ~1 GB.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -60,7 +61,7 @@ class OnnxEncoder:
         *,
         max_length: int | None = None,
         batch_size: int = 32,
-        threads: int = 2,
+        threads: int | None = None,
     ):
         import onnxruntime as ort
         from tokenizers import Tokenizer
@@ -76,7 +77,8 @@ class OnnxEncoder:
             raise ValueError("batch_size must be at least 1")
 
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
+        # all cores by default; NOTICE_NLP_THREADS lets parallel workers share them
+        options.intra_op_num_threads = threads or int(os.environ.get("NOTICE_NLP_THREADS", 0)) or os.cpu_count() or 1
         options.inter_op_num_threads = 1
         try:
             self.session = ort.InferenceSession(str(self.model_path), options, providers=["CPUExecutionProvider"])

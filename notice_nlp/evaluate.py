@@ -26,8 +26,10 @@ class Predicted:
     counts: list[dict]
 
 
-def predict_records(records: list[dict], model: str | None = None) -> list[Predicted]:
-    preds = load_classifier(model).predict([r["text"] for r in records], [r.get("context") for r in records])
+def predict_records(records: list[dict], model: str | None = None, classifier=None) -> list[Predicted]:
+    """Run a model (or any object with ``predict(sentences, contexts)``) and the taggers."""
+    classifier = classifier or load_classifier(model)
+    preds = classifier.predict([r["text"] for r in records], [r.get("context") for r in records])
     out = []
     for rec, pred in zip(records, preds):
         ruled = detect_status(rec["text"])
