@@ -57,7 +57,7 @@ def main() -> None:
     }
     model_run = predict_records(test, args.model)
     rows["fine-tuned"] = metrics(model_run)
-    rows["encoder alone"] = metrics(without_cue_fusion(test, args.model))
+    rows["encoder alone"] = metrics(variant(test, args.model, keyword_weight=0.0))
     keys = ("macro_f1", "micro_f1", "subcategory_accuracy", "status_macro_f1", "status_accuracy")
     print(f"{args.split}: {rows['keywords']['sentences']} sentences, {rows['keywords']['documents']} documents")
     print(f"{'system':14s} " + " ".join(f"{k:>21s}" for k in keys))
@@ -65,28 +65,28 @@ def main() -> None:
         print(f"{name:14s} " + " ".join(f"{m[k]:21.4f}" for k in keys))
     print(json.dumps({name: {k: m[k] for k in keys} for name, m in rows.items()}))
     print("status on the same sentences:")
-    for name, statuses in status_variants(model_run).items():
+    for name, statuses in status_variants(variant(test, args.model, status_from_model=True)).items():
         print(f"  {name:26s} macro-F1 {_status_f1(test, statuses):.4f}  accuracy "
               f"{sum(s == r['status'] for s, r in zip(statuses, test)) / len(test):.4f}")
 
 
-def without_cue_fusion(test: list[dict], model: str | None) -> list[Predicted]:
-    """The fine-tuned encoder's own predictions, the cue lists not mixed in."""
+def variant(test: list[dict], model: str | None, **labels) -> list[Predicted]:
+    """The shipped model with some of its label-space settings changed (e.g. no cue fusion)."""
     from dataclasses import replace
     from notice_nlp.classify import load_classifier
     from notice_nlp.model import OnnxClassifier
 
     shipped = load_classifier(model).classifier
-    alone = OnnxClassifier(shipped.encoder, replace(shipped.labels, keyword_weight=0.0))
-    return predict_records(test, classifier=alone)
+    return predict_records(test, classifier=OnnxClassifier(shipped.encoder, replace(shipped.labels, **labels)))
 
 
 def status_variants(run: list[Predicted]) -> dict[str, list[str]]:
-    """Rules only, model head only, and the shipped combination (a rule cue decides)."""
+    """Rules only, the model's status head only, and their combination (a rule cue decides)."""
     from notice_nlp.status import detect_status
     rules = [detect_status(p.record["text"]) for p in run]
     model = [p.prediction.status or "none" for p in run]
-    return {"rules only": rules, "model only": model, "combined (shipped)": [p.status for p in run]}
+    return {"rules only (shipped)": rules, "model head only": model,
+            "rule cue, else model head": [p.status for p in run]}
 
 
 def _status_f1(test: list[dict], statuses: list[str]) -> float:
