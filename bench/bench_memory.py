@@ -79,9 +79,8 @@ def child(path: str, model: str | None, max_chars: int) -> None:
 
 
 def run_child(path: Path, model: str | None, max_chars: int) -> dict:
-    cmd = [sys.executable, __file__, "--child", str(path), "--max-chars", str(max_chars)]
-    if model:
-        cmd += ["--model", model]
+    cmd = [sys.executable, __file__, "--child", str(path), "--max-chars", str(max_chars),
+           "--model", model or "default"]
     result = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, check=True)
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     figures["children_maxrss_mb"] = round(_maxrss_mb(resource.RUSAGE_CHILDREN), 1)
@@ -91,8 +90,8 @@ def run_child(path: Path, model: str | None, max_chars: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chars", type=int, default=DEFAULT_MAX_CHARS, help="the size limit to test")
-    parser.add_argument("--model", default="keywords",
-                        help="classifier: 'keywords' (default), a model folder, or 'default' for tag()'s own")
+    parser.add_argument("--model", default="default",
+                        help="classifier: 'default' (tag()'s own, the bundled model), 'keywords' or a model folder")
     parser.add_argument("--seed", type=Path, default=DEFAULT_SEED)
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS, help=argparse.SUPPRESS)

@@ -26,7 +26,7 @@ from notice_nlp.counts import extract_counts  # noqa: E402
 from notice_nlp.dates import extract_dates  # noqa: E402
 from notice_nlp.status import detect_status  # noqa: E402
 
-DEFAULT_SEEDS = Path("/work/shared/seeds")
+DEFAULT_SEEDS = Path(__file__).resolve().parents[1] / "data" / "samples"
 
 
 def load_sentences(seed_dir: Path) -> list[str]:

@@ -14,6 +14,7 @@ from .errors import ModelError, NoticeTypeError
 from .keywords import KeywordClassifier
 from .prediction import Prediction
 
+CHUNK = 512
 BUNDLED_MODEL = Path(__file__).resolve().parents[1] / "models" / "notice-classifier"
 
 
@@ -24,7 +25,10 @@ class Annotator:
         self.classifier = classifier
 
     def predict(self, sentences, contexts=None) -> list[Prediction]:
-        return self.classifier.predict(sentences, contexts)
+        contexts = contexts or [None] * len(sentences)
+        # in chunks, so a huge document never holds all its token encodings at once
+        return [pred for i in range(0, len(sentences), CHUNK)
+                for pred in self.classifier.predict(sentences[i:i + CHUNK], contexts[i:i + CHUNK])]
 
     def annotate(self, doc: Document) -> None:
         sentences = doc.sentences

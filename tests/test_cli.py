@@ -239,3 +239,27 @@ def test_flat_rows_read_dates_and_counts_for_people():
     assert row["count_values"] == "38000; 4-6"
     issue = dict(zip(export.ISSUE_COLUMNS, next(export.issue_rows(doc))))
     assert issue["sentences"] == 1 and issue["sentences_completed"] == 1 and issue["issue_status"] == "completed"
+
+
+def test_evaluate_json_and_report(tmp_path):
+    report = tmp_path / "report.html"
+    result = run("evaluate", "--model", "keywords", "--json", "--report", str(report))
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads(result.stdout)
+    assert set(metrics) >= {"category", "macro_f1", "micro_f1", "subcategory_accuracy", "status_macro_f1",
+                            "dates", "counts"}
+    assert metrics["documents"] >= 12 and 0 < metrics["macro_f1"] <= 1
+    assert set(metrics["dates"]) >= {"f1", "value_accuracy"}
+    page = report.read_text("utf-8")
+    assert "data:image/png;base64," in page and "Most confident errors" in page and "<table>" in page
+
+
+def test_evaluate_own_data_file(tmp_path):
+    data = tmp_path / "mine.jsonl"
+    data.write_text(json.dumps({"id": "x-s1", "doc_id": "x", "text": "严格执行政府采购制度，规范招标流程。",
+                                "context": None, "category": "finance", "subcategory": "procurement",
+                                "categories": ["finance"], "status": "none", "dates": [], "counts": []},
+                               ensure_ascii=False) + "\n", "utf-8")
+    result = run("evaluate", str(data), "--model", "keywords", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["sentences"] == 1
