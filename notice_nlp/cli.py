@@ -104,7 +104,7 @@ def _cmd_evaluate(args) -> int:
 
 def _print_metrics(result: dict) -> None:
     print(f"{result['sentences']} sentences from {result['documents']} documents")
-    for name in ("macro_f1", "micro_f1", "subcategory_accuracy", "status_macro_f1", "status_accuracy"):
+    for name in ("macro_f1", "micro_f1", "subcategory_accuracy", "status_macro_f1", "status_accuracy", "score_ece"):
         print(f"{name:22s} {result[name]:.4f}")
     for kind in ("dates", "counts"):
         print(f"{kind + ' span F1':22s} {result[kind]['f1']:.4f}   value accuracy {result[kind]['value_accuracy']:.4f}")

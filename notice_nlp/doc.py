@@ -60,10 +60,14 @@ class Issue:
     title: str | None
     status: str | None = None
     measures: list[Measure] = field(default_factory=list)
+    # Titles of the headings between the section heading and the issue heading
+    # (enumerators removed), joined with " / "; None when the issue sits right
+    # under its section. An extension of the interface.md contract.
+    group: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"index": self.index, "title": self.title, "status": self.status,
-                "measures": [m.to_dict() for m in self.measures]}
+        return {"index": self.index, "title": self.title, "group": self.group,
+                "status": self.status, "measures": [m.to_dict() for m in self.measures]}
 
 
 @dataclass

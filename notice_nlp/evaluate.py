@@ -13,7 +13,7 @@ from .classify import load_classifier
 from .counts import extract_counts
 from .dates import extract_dates
 from .prediction import Prediction
-from .status import detect_status
+from .taggers import sentence_status
 from .taxonomy import STATUSES, categories
 
 
@@ -32,9 +32,7 @@ def predict_records(records: list[dict], model: str | None = None, classifier=No
     preds = classifier.predict([r["text"] for r in records], [r.get("context") for r in records])
     out = []
     for rec, pred in zip(records, preds):
-        ruled = detect_status(rec["text"])
-        status = ruled if ruled != "none" or pred.status is None else pred.status
-        out.append(Predicted(rec, pred, status,
+        out.append(Predicted(rec, pred, sentence_status(rec["text"], pred.status),
                              extract_dates(rec["text"], rec.get("doc_date"), year=rec.get("year")),
                              extract_counts(rec["text"])))
     return out
@@ -63,11 +61,27 @@ def metrics(predicted: list[Predicted]) -> dict:
         "status_macro_f1": round(float(f1_score(status_gold, [p.status for p in predicted],
                                                 labels=status_labels, average="macro", zero_division=0)), 4),
         "status_accuracy": round(float(accuracy_score(status_gold, [p.status for p in predicted])), 4),
+        "score_ece": expected_calibration_error(
+            [p.prediction.score for p in predicted],
+            [p.prediction.category == p.record["category"] and p.prediction.subcategory == p.record["subcategory"]
+             for p in predicted]),
         "dates": span_scores([p.record.get("dates", []) for p in predicted], [p.dates for p in predicted],
                              ("type", "value")),
         "counts": span_scores([p.record.get("counts", []) for p in predicted], [p.counts for p in predicted],
                               ("value", "unit")),
     }
+
+
+def expected_calibration_error(scores: list[float], correct: list[bool], bins: int = 10) -> float:
+    """How far ``score`` is from the share of right labels, averaged over equal-width score bins."""
+    total, gap = len(scores), 0.0
+    for k in range(bins):
+        members = [i for i, s in enumerate(scores) if k / bins <= s < (k + 1) / bins or (k == bins - 1 and s == 1.0)]
+        if members:
+            confidence = sum(scores[i] for i in members) / len(members)
+            accuracy = sum(correct[i] for i in members) / len(members)
+            gap += len(members) / total * abs(confidence - accuracy)
+    return round(gap, 4) if total else 0.0
 
 
 def span_scores(gold: list[list[dict]], guess: list[list[dict]], value_keys: tuple[str, ...]) -> dict:

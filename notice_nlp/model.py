@@ -38,6 +38,7 @@ class LabelSpace:
     # Whether the status head may fill in where no rule cue speaks. On the held-out
     # documents the rule cues alone had the better status macro-F1 (model card), so off.
     status_from_model: bool = False
+    temperature: float = 1.0  # divides the category/subcategory logits; fitted on dev by training
 
     @classmethod
     def load(cls, folder: Path) -> "LabelSpace":
@@ -88,21 +89,28 @@ def cue_distribution(sentences: list[str], contexts: list[str | None], labels: L
     return np.divide(dist, totals, out=np.zeros_like(dist), where=totals > 0)
 
 
-def subcategory_distribution(out: dict[str, np.ndarray], mask: np.ndarray) -> np.ndarray:
+def subcategory_distribution(out: dict[str, np.ndarray], mask: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     """p(category) × p(subcategory | category), from the two heads."""
-    p_cat, p_sub = softmax(out["category"]), softmax(out["subcategory"])
+    p_cat, p_sub = softmax(out["category"] / temperature), softmax(out["subcategory"] / temperature)
     owner = mask.argmax(axis=0)  # the category of each subcategory
     per_category = p_sub @ mask.T.astype(p_sub.dtype)
     return p_cat[:, owner] * p_sub / np.maximum(per_category[:, owner], 1e-9)
 
 
-def decode(out: dict[str, np.ndarray], labels: LabelSpace, mask: np.ndarray,
-           cues: np.ndarray | None = None) -> list[Prediction]:
-    """Logits (and cue distribution) → Predictions; the category is the one of the chosen subcategory."""
-    joint = subcategory_distribution(out, mask)
+def label_distribution(out: dict[str, np.ndarray], labels: LabelSpace, mask: np.ndarray,
+                       cues: np.ndarray | None = None) -> np.ndarray:
+    """The final distribution over full labels: the heads' joint, mixed with the cue lists where one matched."""
+    joint = subcategory_distribution(out, mask, labels.temperature)
     if cues is not None and labels.keyword_weight > 0:
         has_cue = cues.sum(axis=1, keepdims=True) > 0
         joint = np.where(has_cue, (1 - labels.keyword_weight) * joint + labels.keyword_weight * cues, joint)
+    return joint
+
+
+def decode(out: dict[str, np.ndarray], labels: LabelSpace, mask: np.ndarray,
+           cues: np.ndarray | None = None) -> list[Prediction]:
+    """Logits (and cue distribution) → Predictions; the category is the one of the chosen subcategory."""
+    joint = label_distribution(out, labels, mask, cues)
     p_multi = 1 / (1 + np.exp(-out["multilabel"]))
     statuses = out["status"].argmax(-1)
     owner = mask.argmax(axis=0)

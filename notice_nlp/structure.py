@@ -116,8 +116,10 @@ class StructureParser:
                                   lambda: self._new_section(section_head))
         if issue_head is None and section_head is not None and _PROBLEM.search(section_head.title):
             issue_head = section_head  # a problem heading at the top: section and issue at once
+        between = deeper[:-1] if issue_head is not None and deeper and issue_head is deeper[-1] else []
+        group = " / ".join(h.title for h in between) or None
         return self._container(("issue", section.index, _key(issue_head)),
-                               lambda: self._new_issue(section, issue_head))
+                               lambda: self._new_issue(section, issue_head, group))
 
     def _container(self, key, make):
         if key not in self._containers:
@@ -129,8 +131,10 @@ class StructureParser:
         self.sections.append(section)
         return section
 
-    def _new_issue(self, section: Section, head: _Heading | None) -> Issue:
-        issue = Issue(index=len(section.issues) + 1, title=head.title if head else None)
+    def _new_issue(self, section: Section, head: _Heading | None, group: str | None = None) -> Issue:
+        """``group``: the headings between the section head and the issue head (seed004's
+        大项 "1.关于…" between 方面 "（一）…" and "1）针对…"), titles joined with " / "."""
+        issue = Issue(index=len(section.issues) + 1, title=head.title if head else None, group=group)
         section.issues.append(issue)
         return issue
 

@@ -9,11 +9,15 @@ from .doc import Document
 from .status import detect_status
 
 
+def sentence_status(text: str, model_status: str | None = None) -> str:
+    """An explicit rule cue decides; without one, the model's guess (if it gives one) stands."""
+    ruled = detect_status(text)
+    return ruled if ruled != "none" or not model_status else model_status
+
+
 def tag_status(doc: Document) -> None:
-    """An explicit rule cue decides; without one, the model's guess (if any) stands."""
     for sentence in doc.sentences:
-        ruled = detect_status(sentence.text)
-        sentence.status = ruled if ruled != "none" or not sentence.model_status else sentence.model_status
+        sentence.status = sentence_status(sentence.text, sentence.model_status)
 
 
 def tag_dates(doc: Document) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .dataset import load_records, load_splits, split_records
-from .model import OUTPUTS, LabelSpace, cue_distribution, decode
+from .model import OUTPUTS, LabelSpace, cue_distribution, decode, label_distribution
 from .taxonomy import STATUSES, categories, subcategories
 
 
@@ -103,6 +103,21 @@ def _macro_f1(records, out, labels: LabelSpace, cues=None) -> float:
     return float(f1_score([r["category"] for r in records], [p.category for p in preds], average="macro"))
 
 
+def fit_temperature(records, out, labels: LabelSpace) -> float:
+    """The temperature that minimises the dev negative log-likelihood of the full label (so that
+    ``score`` means what it says); the refit model keeps it."""
+    from dataclasses import replace
+    cues = cue_distribution([r["text"] for r in records], [r.get("context") for r in records], labels)
+    index = {full: j for j, full in enumerate(labels.subcategories)}
+    gold = np.array([index[f"{r['category']}.{r['subcategory']}"] for r in records])
+
+    def nll(t: float) -> float:
+        joint = label_distribution(out, replace(labels, temperature=t), labels.sub_mask(), cues)
+        return float(-np.log(np.clip(joint[np.arange(len(gold)), gold], 1e-9, 1)).mean())
+
+    return min((round(0.5 + 0.25 * k, 2) for k in range(19)), key=nll)  # 0.5 … 5.0
+
+
 def choose_keyword_weight(records, out, labels: LabelSpace) -> tuple[float, float]:
     """The share of the cue lists in the final mix that maximises dev macro-F1 (0 = model alone)."""
     from dataclasses import replace
@@ -130,12 +145,14 @@ def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8
     started = time.time()
     module, log = _fit(base_model, tokenizer, labels, train_set, dev_set, epochs, **hyper)
     best = max(log, key=lambda row: row["dev_macro_f1"])
+    dev_out = _outputs(module, tokenizer, dev_set, labels)
     if fuse_keywords:
-        labels.keyword_weight, fused_f1 = choose_keyword_weight(dev_set, _outputs(module, tokenizer, dev_set, labels), labels)
+        labels.keyword_weight, fused_f1 = choose_keyword_weight(dev_set, dev_out, labels)
+    labels.temperature = fit_temperature(dev_set, dev_out, labels)
     info = {"base_model": str(base_model), "epochs": epochs, **hyper, "max_length": max_length, "prefix": prefix,
             "train_sentences": len(train_set), "dev_sentences": len(dev_set), "epochs_log": log,
             "best_epoch": best["epoch"], "best_dev_macro_f1": best["dev_macro_f1"],
-            "keyword_weight": labels.keyword_weight,
+            "keyword_weight": labels.keyword_weight, "temperature": labels.temperature,
             "dev_macro_f1_with_keywords": round(fused_f1, 4) if fuse_keywords else None, "refit": refit}
     if refit:  # the test split stays untouched; dev only chose the epoch count
         module, _ = _fit(base_model, tokenizer, labels, train_set + dev_set, [], best["epoch"], **hyper)
