@@ -23,13 +23,13 @@ BINARY_FORMATS = {"xlsx"}
 
 SENTENCE_COLUMNS = [
     "source", "title", "issuer", "doc_date", "section_index", "section_title",
-    "issue_index", "issue_title", "issue_status", "measure_index", "sentence_id", "text",
+    "issue_index", "issue_group", "issue_title", "issue_status", "measure_index", "sentence_id", "text",
     "category", "subcategory", "categories", "score", "status",
     "dates", "date_values", "counts", "count_values", "start", "end",
 ]
 ISSUE_COLUMNS = [
-    "source", "title", "section_index", "section_title", "issue_index", "issue_title", "issue_status",
-    "measures", "sentences", *(f"sentences_{status}" for status in STATUSES),
+    "source", "title", "section_index", "section_title", "issue_index", "issue_group", "issue_title",
+    "issue_status", "measures", "sentences", *(f"sentences_{status}" for status in STATUSES),
 ]
 META_FIELDS = ["title", "issuer", "inspector", "inspection_period", "feedback_date", "doc_date"]
 DOCUMENT_COLUMNS = [
@@ -97,7 +97,8 @@ def sentence_rows(doc: dict) -> Iterator[list]:
     head = [doc.get("source"), meta.get("title"), meta.get("issuer"), meta.get("doc_date")]
     for section in doc["sections"]:
         for issue in section["issues"]:
-            where = [section["index"], section["title"], issue["index"], issue["title"], issue["status"]]
+            where = [section["index"], section["title"], issue["index"], issue.get("group"), issue["title"],
+                     issue["status"]]
             for measure in issue["measures"]:
                 for s in measure["sentences"]:
                     yield [*head, *where, measure["index"], s["id"], s["text"],
@@ -115,7 +116,7 @@ def issue_rows(doc: dict) -> Iterator[list]:
         for issue in section["issues"]:
             statuses = [s["status"] for m in issue["measures"] for s in m["sentences"]]
             yield [doc.get("source"), title, section["index"], section["title"], issue["index"],
-                   issue["title"], issue["status"], len(issue["measures"]), len(statuses),
+                   issue.get("group"), issue["title"], issue["status"], len(issue["measures"]), len(statuses),
                    *(statuses.count(status) for status in STATUSES)]
 
 
@@ -201,7 +202,7 @@ def write_csv(docs: Iterable[dict], errors: list[dict], stream: IO[str], errors_
 # --- xlsx -------------------------------------------------------------------
 
 # Column widths in characters; Chinese characters count about double.
-_WIDTHS = {"source": 28, "title": 40, "issuer": 30, "section_title": 30, "issue_title": 40, "text": 80,
+_WIDTHS = {"source": 28, "title": 40, "issuer": 30, "section_title": 30, "issue_group": 30, "issue_title": 40, "text": 80,
            "message": 80, "dates": 30, "counts": 30, "date_values": 20, "count_values": 16, "categories": 24,
            "by_category": 40, "by_status": 40, "warnings": 40, "address": 30, "inspector": 20,
            "inspection_period": 22, "category": 16, "subcategory": 16, "issue_status": 12, "status": 12,
