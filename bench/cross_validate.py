@@ -79,10 +79,22 @@ def main() -> None:
     for name, m in table.items():
         print(f"{name:18s} " + " ".join(f"{m[k]:21.4f}" for k in KEYS))
     print(json.dumps({name: {k: m[k] for k in KEYS + ('score_ece',)} for name, m in table.items()}))
-    save_outputs(logits, len(records))
+    outputs = save_outputs(logits, len(records))
+    fit_score_temperature(records, outputs, labels)
 
 
-def save_outputs(logits: dict, n: int) -> None:
+def fit_score_temperature(records: list[dict], outputs: dict, labels: LabelSpace) -> None:
+    """The temperature of ``score``, fitted on out-of-fold predictions of train+dev documents only."""
+    from notice_nlp.dataset import load_splits
+    from notice_nlp.train import fit_temperature
+
+    test_docs = set(load_splits()["test"])
+    keep = [i for i, r in enumerate(records) if r["doc_id"] not in test_docs]
+    t = fit_temperature([records[i] for i in keep], {k: v[keep] for k, v in outputs.items()}, labels)
+    print(f"score temperature fitted on {len(keep)} out-of-fold train+dev sentences: {t}")
+
+
+def save_outputs(logits: dict, n: int) -> dict:
     out = {}
     for name, parts in logits.items():
         width = parts[0][1].shape[1]
@@ -94,6 +106,7 @@ def save_outputs(logits: dict, n: int) -> None:
     path.parent.mkdir(exist_ok=True)
     np.savez(path, **out)
     print(f"out-of-fold logits: {path}")
+    return out
 
 
 if __name__ == "__main__":

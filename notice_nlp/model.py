@@ -38,7 +38,7 @@ class LabelSpace:
     # Whether the status head may fill in where no rule cue speaks. On the held-out
     # documents the rule cues alone had the better status macro-F1 (model card), so off.
     status_from_model: bool = False
-    temperature: float = 1.0  # divides the category/subcategory logits; fitted on dev by training
+    temperature: float = 1.0  # calibrates ``score`` (see label_distribution); fitted by training
 
     @classmethod
     def load(cls, folder: Path) -> "LabelSpace":
@@ -89,9 +89,9 @@ def cue_distribution(sentences: list[str], contexts: list[str | None], labels: L
     return np.divide(dist, totals, out=np.zeros_like(dist), where=totals > 0)
 
 
-def subcategory_distribution(out: dict[str, np.ndarray], mask: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+def subcategory_distribution(out: dict[str, np.ndarray], mask: np.ndarray) -> np.ndarray:
     """p(category) × p(subcategory | category), from the two heads."""
-    p_cat, p_sub = softmax(out["category"] / temperature), softmax(out["subcategory"] / temperature)
+    p_cat, p_sub = softmax(out["category"]), softmax(out["subcategory"])
     owner = mask.argmax(axis=0)  # the category of each subcategory
     per_category = p_sub @ mask.T.astype(p_sub.dtype)
     return p_cat[:, owner] * p_sub / np.maximum(per_category[:, owner], 1e-9)
@@ -99,11 +99,16 @@ def subcategory_distribution(out: dict[str, np.ndarray], mask: np.ndarray, tempe
 
 def label_distribution(out: dict[str, np.ndarray], labels: LabelSpace, mask: np.ndarray,
                        cues: np.ndarray | None = None) -> np.ndarray:
-    """The final distribution over full labels: the heads' joint, mixed with the cue lists where one matched."""
-    joint = subcategory_distribution(out, mask, labels.temperature)
+    """The final distribution over full labels: the heads' joint, mixed with the cue lists where one
+    matched, then tempered (p^(1/T), renormalised) so that the top probability is calibrated;
+    the temperature never changes which label is on top."""
+    joint = subcategory_distribution(out, mask)
     if cues is not None and labels.keyword_weight > 0:
         has_cue = cues.sum(axis=1, keepdims=True) > 0
         joint = np.where(has_cue, (1 - labels.keyword_weight) * joint + labels.keyword_weight * cues, joint)
+    if labels.temperature != 1.0:
+        joint = np.clip(joint, 1e-12, None) ** (1.0 / labels.temperature)
+        joint /= joint.sum(axis=1, keepdims=True)
     return joint
 
 

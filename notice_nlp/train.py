@@ -115,7 +115,7 @@ def fit_temperature(records, out, labels: LabelSpace) -> float:
         joint = label_distribution(out, replace(labels, temperature=t), labels.sub_mask(), cues)
         return float(-np.log(np.clip(joint[np.arange(len(gold)), gold], 1e-9, 1)).mean())
 
-    return min((round(0.5 + 0.25 * k, 2) for k in range(19)), key=nll)  # 0.5 … 5.0
+    return min((round(0.5 + 0.1 * k, 2) for k in range(46)), key=nll)  # 0.5 … 5.0
 
 
 def choose_keyword_weight(records, out, labels: LabelSpace) -> tuple[float, float]:

@@ -51,7 +51,7 @@ def test_bad_usage_exits_2():
 
 SENTENCE_COLUMNS = [
     "source", "title", "issuer", "doc_date", "section_index", "section_title",
-    "issue_index", "issue_title", "issue_status", "measure_index", "sentence_id", "text",
+    "issue_index", "issue_group", "issue_title", "issue_status", "measure_index", "sentence_id", "text",
     "category", "subcategory", "categories", "score", "status",
     "dates", "date_values", "counts", "count_values", "start", "end",
 ]
