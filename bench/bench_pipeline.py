@@ -116,6 +116,24 @@ def model_label(model: str | None) -> tuple[str, int]:
     return str(folder), json.loads((folder / "labels.json").read_text("utf-8")).get("max_length", 128)
 
 
+def classify_rate(model: str | None, sentences: list, batch: int | None) -> tuple[float, int]:
+    """Sentences/s of the classifier alone over the sentences (with their contexts)."""
+    from notice_nlp.classify import load_classifier
+    encoder = getattr(load_classifier(model).classifier, "encoder", None)
+    shipped = encoder.batch_size if encoder else 0
+    if encoder and batch:
+        encoder.batch_size = batch
+    texts, contexts = [s.text for s in sentences], [s.context for s in sentences]
+    try:
+        load_classifier(model).predict(texts[:16], contexts[:16])  # warm-up
+        started = time.perf_counter()
+        load_classifier(model).predict(texts, contexts)
+        return len(texts) / (time.perf_counter() - started), batch or shipped
+    finally:
+        if encoder:
+            encoder.batch_size = shipped
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", help="model folder (default: the bundled model)")
@@ -132,6 +150,10 @@ def main() -> None:
     print(f"warm tag of seed000.txt ({n} sentences): {seconds * 1000:.0f} ms (median of 5)")
     rate, sentences = end_to_end(args.model)
     print(f"end-to-end tag, 4 samples ({len(sentences)} sentences): {rate:.1f} sentences/s")
+    for batch in (32, None):
+        clf_rate, size = classify_rate(args.model, sentences, batch)
+        print(f"classify alone, ONNX int8, batch {size}{'' if batch else ' (shipped setting)'}: "
+              f"{clf_rate:.1f} sentences/s")
     try:
         torch_rate = torch_forward(Path(args.fp32_torch), sentences, args.threads, max_length)
         print(f"PyTorch fp32 forward, batch 32, {args.threads} threads ({args.fp32_torch}): "
