@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .doc import Document, Issue, Measure, Section, Sentence
 from .layout import (INLINE_MEASURE_ENUM, SENTENCE_END, compiled, inline_marker_re,
-                     marker_re, match_enumerator, rules, strip_enumerator)
+                     marker_re, match_enumerator, strip_enumerator)
 from .sentences import sentence_spans
 from .status import detect_issue_status
 
