@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_pipeline.py [--model DIR] [--fp32-torch DIR] [--threads 2]
 
-Prints: warm time to tag one seed notice (median of 5 after a warm-up);
+Prints: warm time to tag one seed notice (median, fastest and slowest of 9 after a warm-up);
 end-to-end sentences/s of tagging the four samples, next to a plain fp32
 PyTorch forward pass of the same encoder at batch 32 over the same sentences
 (tokenisation included in both); cold start of ``import notice_nlp; tag(...)``
@@ -58,8 +58,8 @@ def cold_start(model: str | None, runs: int = 3) -> list[float]:
     return times
 
 
-def warm_seed(model: str | None, runs: int = 5) -> tuple[float, int]:
-    """Median seconds to tag seed000 once the model is loaded; and its sentence count."""
+def warm_seed(model: str | None, runs: int = 9) -> tuple[list[float], int]:
+    """Seconds of each run tagging seed000 once the model is loaded; and its sentence count."""
     import notice_nlp
 
     doc = notice_nlp.tag_file(SEED, model=model)  # warm-up: loads the model
@@ -68,7 +68,7 @@ def warm_seed(model: str | None, runs: int = 5) -> tuple[float, int]:
         started = time.perf_counter()
         notice_nlp.tag_file(SEED, model=model)
         times.append(time.perf_counter() - started)
-    return statistics.median(times), len(doc.sentences)
+    return times, len(doc.sentences)
 
 
 def end_to_end(model: str | None) -> tuple[float, list]:
@@ -82,13 +82,16 @@ def end_to_end(model: str | None) -> tuple[float, list]:
     return len(sentences) / seconds, sentences
 
 
-def torch_forward(folder: Path, sentences: list, threads: int, max_length: int, batch: int = 32) -> float:
-    """Sentences/s of a mean-pooled fp32 forward pass (sentence, context pairs, input order)."""
+def torch_forward(folder: Path, sentences: list, threads: int, max_length: int, layers: int | None,
+                  batch: int = 32) -> float:
+    """Sentences/s of a mean-pooled fp32 forward pass (sentence, context pairs, input order)
+    of the encoder the model was trained from, cut to the model's layer count."""
     import torch
     from transformers import AutoModel, AutoTokenizer
 
     torch.set_num_threads(threads)
-    tokenizer, model = AutoTokenizer.from_pretrained(folder), AutoModel.from_pretrained(folder).eval()
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    model = AutoModel.from_pretrained(folder, **({"num_hidden_layers": layers} if layers else {})).eval()
     texts, contexts = [s.text for s in sentences], [s.context or "" for s in sentences]
 
     def embed(lo: int, hi: int):
@@ -106,14 +109,16 @@ def torch_forward(folder: Path, sentences: list, threads: int, max_length: int, 
     return len(texts) / (time.perf_counter() - started)
 
 
-def model_label(model: str | None) -> tuple[str, int]:
-    """What ``model`` resolves to, and its max_length (for the torch comparison)."""
+def model_label(model: str | None) -> tuple[str, int, int | None]:
+    """What ``model`` resolves to, its max_length and encoder layer count (for the torch comparison)."""
     from notice_nlp.classify import BUNDLED_MODEL
 
     folder = Path(model) if model not in (None, "keywords") else BUNDLED_MODEL
     if model == "keywords" or not (folder / "labels.json").is_file():
-        return "keyword baseline (no bundled model found)", 128
-    return str(folder), json.loads((folder / "labels.json").read_text("utf-8")).get("max_length", 128)
+        return "keyword baseline (no bundled model found)", 128, None
+    training = folder / "training.json"
+    layers = json.loads(training.read_text("utf-8")).get("layers") if training.is_file() else None
+    return str(folder), json.loads((folder / "labels.json").read_text("utf-8")).get("max_length", 128), layers
 
 
 def classify_rate(model: str | None, sentences: list, batch: int | None) -> tuple[float, int]:
@@ -139,15 +144,16 @@ def main() -> None:
     parser.add_argument("--model", help="model folder (default: the bundled model)")
     parser.add_argument("--fp32-torch", default=str(REPO / "build" / "base-model"),
                         help="transformers folder of the fp32 encoder to compare with (default build/base-model)")
-    parser.add_argument("--threads", type=int, default=2, help="PyTorch threads (ONNX Runtime uses 2)")
+    parser.add_argument("--threads", type=int, default=2, help="PyTorch threads (ONNX Runtime runs 2 batches at once)")
     args = parser.parse_args()
 
     rss_children, rss_own = peak_rss(args.model)  # first: see peak_rss
     colds = cold_start(args.model)
-    label, max_length = model_label(args.model)
-    print(f"model: {label}")
-    seconds, n = warm_seed(args.model)
-    print(f"warm tag of seed000.txt ({n} sentences): {seconds * 1000:.0f} ms (median of 5)")
+    label, max_length, layers = model_label(args.model)
+    print(f"model: {label} ({layers or 'all'} encoder layers)")
+    times, n = warm_seed(args.model)
+    print(f"warm tag of seed000.txt ({n} sentences): {statistics.median(times) * 1000:.0f} ms median of "
+          f"{len(times)}, fastest {min(times) * 1000:.0f}, slowest {max(times) * 1000:.0f}")
     rate, sentences = end_to_end(args.model)
     print(f"end-to-end tag, 4 samples ({len(sentences)} sentences): {rate:.1f} sentences/s")
     for batch in (32, None):
@@ -155,8 +161,9 @@ def main() -> None:
         print(f"classify alone, ONNX int8, batch {size}{'' if batch else ' (shipped setting)'}: "
               f"{clf_rate:.1f} sentences/s")
     try:
-        torch_rate = torch_forward(Path(args.fp32_torch), sentences, args.threads, max_length)
-        print(f"PyTorch fp32 forward, batch 32, {args.threads} threads ({args.fp32_torch}): "
+        torch_rate = torch_forward(Path(args.fp32_torch), sentences, args.threads, max_length, layers)
+        print(f"PyTorch fp32 forward, batch 32, {args.threads} threads ({args.fp32_torch}, "
+              f"{layers or 'all'} layers): "
               f"{torch_rate:.1f} sentences/s")
         print(f"ratio end-to-end / PyTorch fp32 forward: {rate / torch_rate:.2f}x")
     except ImportError as exc:

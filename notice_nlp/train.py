@@ -132,8 +132,11 @@ def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8
           lr: float = 5e-5, head_lr: float = 1e-3, max_length: int = 128, seed: int = 13,
           splits: str | Path | None = None, refit: bool = True, quantize: bool = True,
           context_dropout: float = 0.3, prefix: str = "query: ", fuse_keywords: bool = True,
-          fp32_copy: str | Path | None = None) -> dict:
-    """Pick the epoch count on dev, then (``refit``) fit train+dev that long; export to ``out``."""
+          fp32_copy: str | Path | None = None, layers: int | None = None) -> dict:
+    """Pick the epoch count on dev, then (``refit``) fit train+dev that long; export to ``out``.
+
+    ``layers``: keep only the encoder's first N transformer layers (a faster model; None keeps all).
+    """
     from transformers import AutoTokenizer
 
     records, manifest = load_records(data), load_splits(splits) if splits else load_splits()
@@ -141,7 +144,8 @@ def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8
     labels = LabelSpace(categories(), subcategories(), list(STATUSES), max_length, prefix=prefix)
     base_model = resolve_base_model(base_model)
     tokenizer = AutoTokenizer.from_pretrained(base_model)
-    hyper = dict(batch_size=batch_size, lr=lr, head_lr=head_lr, seed=seed, context_dropout=context_dropout)
+    hyper = dict(batch_size=batch_size, lr=lr, head_lr=head_lr, seed=seed, context_dropout=context_dropout,
+                 layers=layers)
     started = time.time()
     module, log = _fit(base_model, tokenizer, labels, train_set, dev_set, epochs, **hyper)
     best = max(log, key=lambda row: row["dev_macro_f1"])
@@ -164,14 +168,16 @@ def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8
 
 
 def _fit(base_model, tokenizer, labels, train_set, dev_set, epochs, *, batch_size, lr, head_lr, seed,
-         context_dropout):
+         context_dropout, layers=None):
     """Fresh heads on the base encoder; returns the module at the best dev epoch (or the last)."""
     torch = _torch()
     from transformers import AutoModel, get_linear_schedule_with_warmup
     from tqdm import tqdm
 
     random.seed(seed), np.random.seed(seed), torch.manual_seed(seed)
-    module = build_module(AutoModel.from_pretrained(base_model), labels)
+    # the top layers are dropped, the lower ones keep their pretrained weights
+    encoder = AutoModel.from_pretrained(base_model, **({"num_hidden_layers": layers} if layers else {}))
+    module = build_module(encoder, labels)
     cat, sub, multi, status = _targets(train_set, labels)
     losses = [torch.nn.CrossEntropyLoss(weight=_class_weights(cat, len(labels.categories))),
               torch.nn.CrossEntropyLoss(), torch.nn.BCEWithLogitsLoss(),

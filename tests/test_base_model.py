@@ -230,6 +230,18 @@ def test_onnx_runtime_keeps_input_order_across_batches(onnx_file):
     assert OnnxEncoder(onnx_file)([])["embedding"].shape == (0, 384)
 
 
+def test_parallel_runs_equal_one_at_a_time(onnx_file):
+    from notice_nlp.encoder_runtime import OnnxEncoder
+
+    texts = ["query: " + s for s in SENTENCES] * 3 + ["短句。"]
+    pairs = [f"标题{i}" for i in range(len(texts))]
+    serial = OnnxEncoder(onnx_file, batch_size=2, threads=1)
+    parallel = OnnxEncoder(onnx_file, batch_size=2, threads=3)
+    assert serial._pool is None and parallel._pool is not None
+    # the same batches, each run single-threaded: the same numbers, in the same rows
+    assert np.array_equal(serial(texts, pairs)["embedding"], parallel(texts, pairs)["embedding"])
+
+
 def test_onnx_runtime_truncates_and_takes_pairs(onnx_file):
     from notice_nlp.encoder_runtime import OnnxEncoder
 
