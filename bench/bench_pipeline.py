@@ -58,15 +58,15 @@ def cold_start(model: str | None, runs: int = 3) -> list[float]:
     return times
 
 
-def warm_seed(model: str | None, runs: int = 9) -> tuple[list[float], int]:
-    """Seconds of each run tagging seed000 once the model is loaded; and its sentence count."""
+def warm_seed(model: str | None, runs: int = 9, seed: Path = SEED) -> tuple[list[float], int]:
+    """Seconds of each run tagging ``seed`` once the model is loaded; and its sentence count."""
     import notice_nlp
 
-    doc = notice_nlp.tag_file(SEED, model=model)  # warm-up: loads the model
+    doc = notice_nlp.tag_file(seed, model=model)  # warm-up: loads the model
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        notice_nlp.tag_file(SEED, model=model)
+        notice_nlp.tag_file(seed, model=model)
         times.append(time.perf_counter() - started)
     return times, len(doc.sentences)
 
@@ -154,6 +154,11 @@ def main() -> None:
     times, n = warm_seed(args.model)
     print(f"warm tag of seed000.txt ({n} sentences): {statistics.median(times) * 1000:.0f} ms median of "
           f"{len(times)}, fastest {min(times) * 1000:.0f}, slowest {max(times) * 1000:.0f}")
+    for other in SAMPLES:
+        if other != SEED:
+            times, n = warm_seed(args.model, runs=5, seed=other)
+            print(f"  warm tag of {other.name} ({n} sentences): {statistics.median(times) * 1000:.0f} ms median of 5 "
+                  f"({statistics.median(times) * 1000 / n:.1f} ms per sentence)")
     rate, sentences = end_to_end(args.model)
     print(f"end-to-end tag, 4 samples ({len(sentences)} sentences): {rate:.1f} sentences/s")
     for batch in (32, None):

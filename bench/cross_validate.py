@@ -1,12 +1,14 @@
 """Leave-documents-out cross-validation of the training recipe (not part of CI).
 
-    python bench/cross_validate.py [--folds 3] [--epochs 7] [--layers N] [--out build/cv_outputs.npz]
+    python bench/cross_validate.py [--folds 3] [--epochs 7] [--layers N] [--context-tokens 8,12,16]
+                                   [--out build/cv_outputs.npz]
 
 Folds group whole documents (scikit-learn GroupKFold): every sentence is predicted
 by a model that never saw its document. Per fold the recipe of `notice-nlp train`
 is fitted on the other folds for a fixed number of epochs (the count the shipped
 model's dev run chose) with the cue-list share it chose; the keyword, TF-IDF and
-zero-shot baselines run on the same folds. Prints macro-F1, micro-F1 and
+zero-shot baselines run on the same folds; with ``--context-tokens`` the same
+fold models also predict with each context cut to N tokens (a cheaper input). Prints macro-F1, micro-F1 and
 subcategory accuracy over all out-of-fold predictions, and writes the
 out-of-fold logits to build/cv_outputs.npz (used to fit the score temperature).
 """
@@ -16,6 +18,7 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +42,8 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=7)
     parser.add_argument("--keyword-weight", type=float, default=0.2)
     parser.add_argument("--layers", type=int, help="keep only the encoder's first N layers")
+    parser.add_argument("--context-tokens", default="",
+                        help="comma-separated caps on the context's tokens to also predict with (e.g. 8,12,16)")
     parser.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "build" / "cv_outputs.npz"),
                         help="where to write the out-of-fold logits")
     args = parser.parse_args()
@@ -51,7 +56,9 @@ def main() -> None:
     labels = LabelSpace(categories(), subcategories(), list(STATUSES), 128, keyword_weight=args.keyword_weight,
                         prefix="query: ")
     groups = [r["doc_id"] for r in records]
-    runs = {name: [None] * len(records) for name in ("fine-tuned", "keywords", "tfidf(jieba)+LR", "zero-shot e5")}
+    caps = [int(c) for c in args.context_tokens.split(",") if c]
+    names = ["fine-tuned", *(f"context <= {c} tok" for c in caps), "keywords", "tfidf(jieba)+LR", "zero-shot e5"]
+    runs = {name: [None] * len(records) for name in names}
     logits = {}
     started = time.time()
     for fold, (train_idx, test_idx) in enumerate(GroupKFold(args.folds).split(records, groups=groups), 1):
@@ -61,11 +68,11 @@ def main() -> None:
                          head_lr=1e-3, seed=13, context_dropout=0.3, layers=args.layers)
         out = _outputs(module, tokenizer, test, labels)
         cues = cue_distribution([r["text"] for r in test], [r.get("context") for r in test], labels)
-        preds = decode(out, labels, labels.sub_mask(), cues)
-        model_run = predict_records(test, "keywords")  # taggers; the prediction is replaced below
-        for k, (i, pred) in enumerate(zip(test_idx, preds)):
-            model_run[k].prediction = pred
-            runs["fine-tuned"][i] = model_run[k]
+        keep_run(runs["fine-tuned"], test, test_idx, decode(out, labels, labels.sub_mask(), cues))
+        for cap in caps:
+            capped = replace(labels, context_tokens=cap)
+            preds = decode(_outputs(module, tokenizer, test, capped), capped, labels.sub_mask(), cues)
+            keep_run(runs[f"context <= {cap} tok"], test, test_idx, preds)
         for name, run in (("keywords", predict_records(test, "keywords")),
                           ("tfidf(jieba)+LR", tfidf_baseline(train, test)),
                           ("zero-shot e5", zero_shot_baseline(test))):
@@ -84,6 +91,14 @@ def main() -> None:
     print(json.dumps({name: {k: m[k] for k in KEYS + ('score_ece',)} for name, m in table.items()}))
     outputs = save_outputs(logits, len(records), Path(args.out))
     fit_score_temperature(records, outputs, labels)
+
+
+def keep_run(run: list, test: list[dict], test_idx, preds) -> None:
+    """Store a fold's predictions (with the taggers' output) at their places in ``run``."""
+    model_run = predict_records(test, "keywords")  # taggers; the prediction is replaced below
+    for k, (i, pred) in enumerate(zip(test_idx, preds)):
+        model_run[k].prediction = pred
+        run[i] = model_run[k]
 
 
 def fit_score_temperature(records: list[dict], outputs: dict, labels: LabelSpace) -> None:

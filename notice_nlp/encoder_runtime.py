@@ -53,6 +53,9 @@ class OnnxEncoder:
     single ``*.onnx``) and, unless ``tokenizer_json`` is given, ``tokenizer.json``.
     ``max_length``: tokens per text (pair) after truncation, special tokens
     included; defaults to the value recorded by ``export_onnx``, else 512.
+    ``threads``: how many batches run at the same time, each on one core
+    (default ``NOTICE_NLP_THREADS``, else every core). Results do not depend on
+    it: the batches are the same, only their scheduling differs.
     """
 
     def __init__(

@@ -39,6 +39,9 @@ class LabelSpace:
     # documents the rule cues alone had the better status macro-F1 (model card), so off.
     status_from_model: bool = False
     temperature: float = 1.0  # calibrates ``score`` (see label_distribution); fitted by training
+    # Keep at most this many tokens of the context (0: all). Long issue titles cost time and,
+    # in cross-validation, the label is in their first words (model card).
+    context_tokens: int = 0
 
     @classmethod
     def load(cls, folder: Path) -> "LabelSpace":
@@ -72,8 +75,21 @@ class OnnxClassifier:
 
     def predict(self, sentences: list[str], contexts: list[str | None] | None = None) -> list[Prediction]:
         contexts = list(contexts or [None] * len(sentences))
-        out = self.encoder.encode([self.labels.prefix + s for s in sentences], [c or "" for c in contexts])
+        clipped = clip_contexts(contexts, self.encoder.tokenizer, self.labels.context_tokens)
+        out = self.encoder.encode([self.labels.prefix + s for s in sentences], [c or "" for c in clipped])
         return decode(out, self.labels, self._mask, cue_distribution(sentences, contexts, self.labels))
+
+
+def clip_contexts(contexts: list[str | None], tokenizer, max_tokens: int) -> list[str | None]:
+    """Each context cut after its first ``max_tokens`` tokens (0: unchanged); ``tokenizer`` is a
+    ``tokenizers.Tokenizer`` (a transformers fast tokenizer's ``backend_tokenizer``)."""
+    if not max_tokens:
+        return list(contexts)
+    clipped: dict[str, str] = {}  # a notice repeats each issue title for all its sentences
+    for context in set(filter(None, contexts)):
+        offsets = tokenizer.encode(context, add_special_tokens=False).offsets
+        clipped[context] = context if len(offsets) <= max_tokens else context[:offsets[max_tokens - 1][1]]
+    return [clipped.get(c, c) for c in contexts]
 
 
 def cue_distribution(sentences: list[str], contexts: list[str | None], labels: LabelSpace) -> np.ndarray:

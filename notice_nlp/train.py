@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .dataset import load_records, load_splits, split_records
-from .model import OUTPUTS, LabelSpace, cue_distribution, decode, label_distribution
+from .model import OUTPUTS, LabelSpace, clip_contexts, cue_distribution, decode, label_distribution
 from .taxonomy import STATUSES, categories, subcategories
 
 
@@ -80,8 +80,9 @@ def _batches(n: int, size: int, rng: random.Random):
 def _encode(tokenizer, records: list[dict], labels: LabelSpace, drop_context: list[bool] | None = None):
     """Sentence (with the model's prefix) as segment A, its issue title as segment B."""
     drop = drop_context or [False] * len(records)
+    contexts = clip_contexts([r.get("context") for r in records], tokenizer.backend_tokenizer, labels.context_tokens)
     return tokenizer([labels.prefix + r["text"] for r in records],
-                     ["" if d else (r.get("context") or "") for r, d in zip(records, drop)],
+                     ["" if d else (c or "") for c, d in zip(contexts, drop)],
                      truncation=True, max_length=labels.max_length, padding=True, return_tensors="pt")
 
 

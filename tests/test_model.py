@@ -62,3 +62,53 @@ def test_train_smoke(tmp_path):
     assert kept == {"0", "1"}  # only the first two encoder layers
     doc = notice_nlp.tag("一、整改情况\n成立巡察整改工作领导小组。", model=str(tmp_path / "model"))
     assert is_valid(doc.sentences[0].category, doc.sentences[0].subcategory)
+
+
+@needs_model
+@pytest.mark.parametrize("cap", [8, 12, 16])
+def test_clip_contexts_keeps_a_prefix_of_at_most_cap_tokens(cap):
+    from tokenizers import Tokenizer
+
+    from notice_nlp.model import clip_contexts
+
+    tokenizer = Tokenizer.from_file(str(BUNDLED_MODEL / "tokenizer.json"))
+    contexts = sorted({r["context"] for r in load_records() if r.get("context")}) + [None, "", "整改"]
+    clipped = clip_contexts(contexts, tokenizer, cap)
+    assert len(clipped) == len(contexts)
+    shortened = 0
+    for full, short in zip(contexts, clipped):
+        if not full:
+            assert short == full
+            continue
+        assert full.startswith(short) and short
+        n_full = len(tokenizer.encode(full, add_special_tokens=False).ids)
+        assert (short == full) == (n_full <= cap)
+        assert len(tokenizer.encode(short, add_special_tokens=False).ids) <= cap
+        shortened += short != full
+    assert shortened > 0  # the labeled set has titles longer than every cap tried
+    assert clip_contexts(contexts, tokenizer, 0) == contexts
+
+
+@needs_model
+def test_context_cap_is_applied_before_the_encoder():
+    from dataclasses import replace
+
+    from notice_nlp.model import OnnxClassifier
+
+    model = OnnxClassifier.load(BUNDLED_MODEL)
+    seen = []
+
+    class Recording:
+        tokenizer = model.encoder.tokenizer
+
+        def encode(self, texts, pairs):
+            seen.append(list(pairs))
+            return model.encoder.encode(texts, pairs)
+
+    title = "关于“医疗设备采购管理不规范、内控制度执行不到位”的问题"
+    sentences, contexts = ["规范政府采购流程，完成3次招标。", "召开专题民主生活会。"], [title, None]
+    for cap in (0, 6):
+        OnnxClassifier(Recording(), replace(model.labels, context_tokens=cap)).predict(sentences, contexts)
+    uncapped, capped = seen
+    assert uncapped == [title, ""]
+    assert title.startswith(capped[0]) and len(capped[0]) < len(title) and capped[1] == ""
