@@ -98,8 +98,7 @@ class OnnxEncoder:
         meta = self.session.get_modelmeta().custom_metadata_map
         self.max_length = int(max_length or meta.get("notice_nlp.max_length", DEFAULT_MAX_LENGTH))
         self.batch_size = batch_size
-        # InferenceSession.run is thread-safe and releases the GIL
-        self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="onnx") if self.threads > 1 else None
+        self._pool, self._pool_pid = None, None
 
         self.tokenizer = Tokenizer.from_file(str(tok_path))
         # We pad per batch ourselves (to that batch's longest text).
@@ -130,13 +129,24 @@ class OnnxEncoder:
         order = sorted(range(len(encodings)), key=lambda i: -len(encodings[i].ids))
         feeds = [self._feed([encodings[i] for i in order[start : start + self.batch_size]])
                  for start in range(0, len(order), self.batch_size)]
-        runs = self._pool.map(self._run, feeds) if self._pool and len(feeds) > 1 else map(self._run, feeds)
+        pool = self._batch_pool() if len(feeds) > 1 else None
+        runs = pool.map(self._run, feeds) if pool else map(self._run, feeds)
         chunks: dict[str, list[np.ndarray]] = {name: [] for name in self.output_names}
         for values in runs:  # in submission order
             for name, value in zip(self.output_names, values):
                 chunks[name].append(value)
         restore = np.argsort(np.asarray(order))
         return {name: _concat(parts)[restore] for name, parts in chunks.items()}
+
+    def _batch_pool(self) -> ThreadPoolExecutor | None:
+        """Threads that run batches side by side (InferenceSession.run is thread-safe and releases
+        the GIL); made per process, so an encoder inherited through fork() still works."""
+        if self.threads < 2:
+            return None
+        if self._pool_pid != os.getpid():
+            self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="notice-nlp-onnx")
+            self._pool_pid = os.getpid()
+        return self._pool
 
     def _run(self, feed: dict[str, np.ndarray]) -> list[np.ndarray]:
         return self.session.run(None, feed)

@@ -237,9 +237,32 @@ def test_parallel_runs_equal_one_at_a_time(onnx_file):
     pairs = [f"标题{i}" for i in range(len(texts))]
     serial = OnnxEncoder(onnx_file, batch_size=2, threads=1)
     parallel = OnnxEncoder(onnx_file, batch_size=2, threads=3)
-    assert serial._pool is None and parallel._pool is not None
+    assert serial._batch_pool() is None and parallel._batch_pool() is not None
     # the same batches, each run single-threaded: the same numbers, in the same rows
     assert np.array_equal(serial(texts, pairs)["embedding"], parallel(texts, pairs)["embedding"])
+
+
+def _encode_in_child(encoder, texts, queue):
+    queue.put(encoder(texts)["embedding"])
+
+
+def test_encoder_works_in_a_forked_child(onnx_file):
+    import multiprocessing
+
+    from notice_nlp.encoder_runtime import OnnxEncoder
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork() here")
+    texts = ["query: " + s for s in SENTENCES] * 3
+    encoder = OnnxEncoder(onnx_file, batch_size=2, threads=2)
+    expected = encoder(texts)["embedding"]  # the parent's batch threads exist before the fork
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_encode_in_child, args=(encoder, texts, queue))
+    child.start()
+    got = queue.get(timeout=60)  # a child waiting on its parent's threads would never answer
+    child.join(10)
+    assert np.array_equal(got, expected)
 
 
 def test_onnx_runtime_truncates_and_takes_pairs(onnx_file):
