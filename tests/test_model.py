@@ -60,6 +60,7 @@ def test_train_smoke(tmp_path):
     graph = onnx.load(str(tmp_path / "model" / "model.onnx")).graph
     kept = {name.split(".layer.")[1].split(".")[0] for name in (i.name for i in graph.initializer) if ".layer." in name}
     assert kept == {"0", "1"}  # only the first two encoder layers
+    assert json.loads((tmp_path / "model" / "labels.json").read_text("utf-8"))["context_tokens"] == 8
     doc = notice_nlp.tag("一、整改情况\n成立巡察整改工作领导小组。", model=str(tmp_path / "model"))
     assert is_valid(doc.sentences[0].category, doc.sentences[0].subcategory)
 
