@@ -86,7 +86,7 @@ class OnnxEncoder:
         # One thread per run, and that many batches run at once: the matrices of a
         # short-sentence batch are too small for ONNX Runtime's intra-op threads to pay
         # (measured on 2 cores: two single-threaded runs side by side finish a notice
-        # ~25 % sooner than one run on two threads; bench/bench_pipeline.py).
+        # ~15–25 % sooner than one run on two threads; bench/bench_pipeline.py).
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         try:
