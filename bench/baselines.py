@@ -105,6 +105,7 @@ def main() -> None:
     model_run = predict_records(test, args.model)
     rows["fine-tuned"] = metrics(model_run)
     rows["encoder alone"] = metrics(variant(test, args.model, keyword_weight=0.0))
+    rows["whole titles"] = metrics(variant(test, args.model, context_tokens=0))
     keys = ("macro_f1", "micro_f1", "subcategory_accuracy", "status_macro_f1", "status_accuracy")
     print(f"{args.split}: {rows['keywords']['sentences']} sentences, {rows['keywords']['documents']} documents")
     print(f"{'system':14s} " + " ".join(f"{k:>21s}" for k in keys))

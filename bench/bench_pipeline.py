@@ -12,6 +12,7 @@ Only prints figures; not a test.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import resource
@@ -128,15 +129,38 @@ def classify_rate(model: str | None, sentences: list, batch: int | None) -> tupl
     shipped = encoder.batch_size if encoder else 0
     if encoder and batch:
         encoder.batch_size = batch
-    texts, contexts = [s.text for s in sentences], [s.context for s in sentences]
     try:
-        load_classifier(model).predict(texts[:16], contexts[:16])  # warm-up
-        started = time.perf_counter()
-        load_classifier(model).predict(texts, contexts)
-        return len(texts) / (time.perf_counter() - started), batch or shipped
+        return _rate(load_classifier(model), sentences), batch or shipped
     finally:
         if encoder:
             encoder.batch_size = shipped
+
+
+def one_batch_at_a_time_rate(model: str | None, sentences: list) -> float | None:
+    """Sentences/s of the same classifier run the way it ran before 2026-11-25: one batch at a
+    time, ONNX Runtime's own intra-op threads on every core (None for the keyword baseline)."""
+    import onnxruntime as ort
+
+    from notice_nlp.classify import load_classifier
+    from notice_nlp.model import OnnxClassifier
+
+    shipped = getattr(load_classifier(model).classifier, "encoder", None)
+    if shipped is None:
+        return None
+    encoder = copy.copy(shipped)
+    encoder.threads = 1  # no side-by-side batches ...
+    options = ort.SessionOptions()
+    options.intra_op_num_threads, options.inter_op_num_threads = os.cpu_count() or 1, 1  # ... ORT's threads instead
+    encoder.session = ort.InferenceSession(str(encoder.model_path), options, providers=["CPUExecutionProvider"])
+    return _rate(OnnxClassifier(encoder, load_classifier(model).classifier.labels), sentences)
+
+
+def _rate(classifier, sentences: list) -> float:
+    texts, contexts = [s.text for s in sentences], [s.context for s in sentences]
+    classifier.predict(texts[:16], contexts[:16])  # warm-up
+    started = time.perf_counter()
+    classifier.predict(texts, contexts)
+    return len(texts) / (time.perf_counter() - started)
 
 
 def main() -> None:
@@ -165,6 +189,10 @@ def main() -> None:
         clf_rate, size = classify_rate(args.model, sentences, batch)
         print(f"classify alone, ONNX int8, batch {size}{'' if batch else ' (shipped setting)'}: "
               f"{clf_rate:.1f} sentences/s")
+    old_rate = one_batch_at_a_time_rate(args.model, sentences)
+    if old_rate:
+        print(f"classify alone, one batch at a time on {os.cpu_count()} intra-op threads (the setting before "
+              f"2026-11-25): {old_rate:.1f} sentences/s")
     try:
         torch_rate = torch_forward(Path(args.fp32_torch), sentences, args.threads, max_length, layers)
         print(f"PyTorch fp32 forward, batch 32, {args.threads} threads ({args.fp32_torch}, "

@@ -68,11 +68,12 @@ def main() -> None:
                          head_lr=1e-3, seed=13, context_dropout=0.3, layers=args.layers)
         out = _outputs(module, tokenizer, test, labels)
         cues = cue_distribution([r["text"] for r in test], [r.get("context") for r in test], labels)
-        keep_run(runs["fine-tuned"], test, test_idx, decode(out, labels, labels.sub_mask(), cues))
+        taggers = predict_records(test, "keywords")  # dates, counts, status; the prediction is replaced
+        keep_run(runs["fine-tuned"], taggers, test_idx, decode(out, labels, labels.sub_mask(), cues))
         for cap in caps:
             capped = replace(labels, context_tokens=cap)
             preds = decode(_outputs(module, tokenizer, test, capped), capped, labels.sub_mask(), cues)
-            keep_run(runs[f"context <= {cap} tok"], test, test_idx, preds)
+            keep_run(runs[f"context <= {cap} tok"], taggers, test_idx, preds)
         for name, run in (("keywords", predict_records(test, "keywords")),
                           ("tfidf(jieba)+LR", tfidf_baseline(train, test)),
                           ("zero-shot e5", zero_shot_baseline(test))):
@@ -93,12 +94,10 @@ def main() -> None:
     fit_score_temperature(records, outputs, labels)
 
 
-def keep_run(run: list, test: list[dict], test_idx, preds) -> None:
-    """Store a fold's predictions (with the taggers' output) at their places in ``run``."""
-    model_run = predict_records(test, "keywords")  # taggers; the prediction is replaced below
-    for k, (i, pred) in enumerate(zip(test_idx, preds)):
-        model_run[k].prediction = pred
-        run[i] = model_run[k]
+def keep_run(run: list, taggers: list, test_idx, preds) -> None:
+    """Store a fold's predictions, with the taggers' output, at their places in ``run``."""
+    for i, tagged, pred in zip(test_idx, taggers, preds):
+        run[i] = replace(tagged, prediction=pred)
 
 
 def fit_score_temperature(records: list[dict], outputs: dict, labels: LabelSpace) -> None:

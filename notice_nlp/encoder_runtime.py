@@ -85,8 +85,8 @@ class OnnxEncoder:
         options = ort.SessionOptions()
         # One thread per run, and that many batches run at once: the matrices of a
         # short-sentence batch are too small for ONNX Runtime's intra-op threads to pay
-        # (measured on 2 cores: two single-threaded runs side by side finish a notice
-        # ~15–25 % sooner than one run on two threads; bench/bench_pipeline.py).
+        # (on 2 cores, bench/bench_pipeline.py prints both: "classify alone ... shipped
+        # setting" against "one batch at a time on 2 intra-op threads").
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         try:
