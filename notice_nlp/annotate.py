@@ -50,10 +50,23 @@ def document_sentences(doc: dict, model: str | None = "keywords") -> list[dict]:
             for s in tagged.sentences]
 
 
-def preannotate(out_dir: Path) -> None:
+def read_sources(path: Path) -> list[dict]:
+    """Documents of a web-notices style JSONL file (id, url, institution, sector, date, text)."""
+    docs = []
+    for line in path.read_text("utf-8").splitlines():
+        if line.strip():
+            rec = json.loads(line)
+            docs.append({"doc_id": rec["id"], "text": rec["text"], "doc_date": rec.get("date"),
+                         "source": str(path), "institution": rec.get("institution"),
+                         "sector": rec.get("sector"), "url": rec.get("url")})
+    return docs
+
+
+def preannotate(out_dir: Path, sources: Path | None = None, model: str | None = "keywords") -> None:
+    """One JSONL per document, pre-labeled by ``model`` (the keyword baseline by default)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    for doc in source_documents():
-        rows = document_sentences(doc)
+    for doc in (read_sources(sources) if sources else source_documents()):
+        rows = document_sentences(doc, model=model)
         with open(out_dir / f"{doc['doc_id']}.jsonl", "w", encoding="utf-8") as fh:
             for row in rows:
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -181,12 +194,15 @@ def _year_context(doc: dict) -> dict[str, int | None]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m notice_nlp.annotate")
     sub = parser.add_subparsers(dest="cmd", required=True)
-    sub.add_parser("preannotate").add_argument("out_dir", type=Path)
+    pre = sub.add_parser("preannotate")
+    pre.add_argument("out_dir", type=Path)
+    pre.add_argument("--sources", type=Path, help="a JSONL of notices (id, url, institution, sector, date, text)")
+    pre.add_argument("--model", default="keywords", help="'keywords' (default), 'bundled', or a model folder")
     sub.add_parser("check").add_argument("files", nargs="+", type=Path)
     sub.add_parser("assemble")
     args = parser.parse_args(argv)
     if args.cmd == "preannotate":
-        preannotate(args.out_dir)
+        preannotate(args.out_dir, args.sources, None if args.model == "bundled" else args.model)
         return 0
     if args.cmd == "assemble":
         assemble()

@@ -1,8 +1,10 @@
 """Sentence classification: the shipped fine-tuned model, or the keyword baseline.
 
-``load_classifier(None)`` gives the bundled model under ``models/`` when it is
-there, else the keyword baseline; ``"keywords"`` asks for the baseline; any
-other value is a model folder written by ``notice-nlp train``.
+``load_classifier(None)`` gives the bundled model: ``notice_nlp/bundled_model/``
+in an installed wheel, ``models/notice-classifier/`` in a source checkout. If it
+is missing, that is a :class:`ModelError` — never a silent fall-back. The keyword
+baseline runs only when asked for (``"keywords"``); any other value is a model
+folder written by ``notice-nlp train``.
 """
 from __future__ import annotations
 
@@ -15,14 +17,19 @@ from .keywords import KeywordClassifier
 from .prediction import Prediction
 
 CHUNK = 512
-BUNDLED_MODEL = Path(__file__).resolve().parents[1] / "models" / "notice-classifier"
+# Where the wheel puts the model (package data), then where a source checkout keeps it.
+_MODEL_PLACES = (Path(__file__).resolve().parent / "bundled_model",
+                 Path(__file__).resolve().parents[1] / "models" / "notice-classifier")
+BUNDLED_MODEL = next((p for p in _MODEL_PLACES if (p / "model.onnx").is_file()), _MODEL_PLACES[-1])
+KEYWORDS = "keywords"
 
 
 class Annotator:
     """Wraps any classifier with ``predict(sentences, contexts)`` as a pipeline component."""
 
-    def __init__(self, classifier):
+    def __init__(self, classifier, provenance: dict | None = None):
         self.classifier = classifier
+        self.provenance = provenance or {}
 
     def predict(self, sentences, contexts=None) -> list[Prediction]:
         contexts = contexts or [None] * len(sentences)
@@ -32,6 +39,7 @@ class Annotator:
 
     def annotate(self, doc: Document) -> None:
         sentences = doc.sentences
+        doc.producer.update(self.provenance)
         predictions = self.predict([s.text for s in sentences], [s.context for s in sentences])
         for sentence, pred in zip(sentences, predictions):
             sentence.category, sentence.subcategory = pred.category, pred.subcategory
@@ -42,14 +50,30 @@ class Annotator:
 
 @cache
 def load_classifier(model: str | None = None) -> Annotator:
-    if model == "keywords" or (model is None and not BUNDLED_MODEL.exists()):
-        return Annotator(KeywordClassifier())
+    """The classifier for ``model``: None (the bundled model), ``"keywords"`` or a model folder."""
+    if model == KEYWORDS:
+        return Annotator(KeywordClassifier(), {"model": KEYWORDS, "model_sha256": None})
     folder = Path(model) if model else BUNDLED_MODEL
-    if not folder.exists():
-        raise ModelError(f"model {model!r}: no such folder; pass a folder written by "
-                         "`notice-nlp train`, or 'keywords' for the keyword baseline")
+    if not (folder / "model.onnx").is_file():
+        if model:
+            raise ModelError(f"model {model!r}: no model.onnx there; pass a folder written by "
+                             "`notice-nlp train`, or 'keywords' for the keyword baseline")
+        raise ModelError(f"the bundled model is not installed (looked in {', '.join(map(str, _MODEL_PLACES))}); "
+                         "reinstall notice_nlp from its wheel or a source checkout with models/, "
+                         "or pass model='keywords' (--model keywords) to use the keyword baseline")
     from .model import OnnxClassifier
-    return Annotator(OnnxClassifier.load(folder))
+    return Annotator(OnnxClassifier.load(folder), model_provenance(folder, bundled=not model))
+
+
+def model_provenance(folder: Path, bundled: bool) -> dict:
+    """Which model tagged a document: its name and the SHA-256 of its weights."""
+    import hashlib
+    digest = hashlib.sha256()
+    with open(folder / "model.onnx", "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return {"model": "notice-classifier (bundled)" if bundled else str(folder),
+            "model_sha256": digest.hexdigest()}
 
 
 def classify(sentences: list[str], context: str | list[str | None] | None = None,

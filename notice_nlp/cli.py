@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Optional
 
 from .errors import ModelError, NoticeError
+from . import __version__
+from .doc import SCHEMA_VERSION
 from .reader import DEFAULT_MAX_CHARS, SUPPORTED
 
 
@@ -39,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="notice-nlp", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"notice-nlp {__version__} (schema {SCHEMA_VERSION})")
     sub = parser.add_subparsers()
     tag = sub.add_parser("tag", help="tag notices (files, folders, globs) into JSON, JSONL, CSV, XLSX or HTML")
     tag.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders (searched recursively) or globs")

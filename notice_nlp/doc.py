@@ -81,6 +81,12 @@ class Section:
                 "issues": [i.to_dict() for i in self.issues]}
 
 
+def _producer() -> dict[str, Any]:
+    from . import __version__
+    return {"name": "notice_nlp", "version": __version__, "schema_version": SCHEMA_VERSION,
+            "model": None, "model_sha256": None}
+
+
 @dataclass
 class Document:
     text: str
@@ -88,6 +94,8 @@ class Document:
     sections: list[Section] = field(default_factory=list)
     source: str | None = None
     warnings: list[str] = field(default_factory=list)  # flagged best guesses
+    # Who made this output: library version, schema version, model name and weights hash.
+    producer: dict[str, Any] = field(default_factory=_producer)
 
     @property
     def issues(self) -> list[Issue]:
@@ -114,6 +122,7 @@ class Document:
             "meta": self.meta,
             "sections": [s.to_dict() for s in self.sections],
             "summary": self.summary(),
+            "producer": dict(self.producer),
         }
         if self.warnings:
             out["warnings"] = list(self.warnings)

@@ -25,7 +25,7 @@ SENTENCE_COLUMNS = [
     "source", "title", "issuer", "doc_date", "section_index", "section_title",
     "issue_index", "issue_group", "issue_title", "issue_status", "measure_index", "sentence_id", "text",
     "category", "subcategory", "categories", "score", "status",
-    "dates", "date_values", "counts", "count_values", "start", "end",
+    "dates", "date_values", "counts", "count_values", "start", "end", "producer",
 ]
 ISSUE_COLUMNS = [
     "source", "title", "section_index", "section_title", "issue_index", "issue_group", "issue_title",
@@ -35,6 +35,7 @@ META_FIELDS = ["title", "issuer", "inspector", "inspection_period", "feedback_da
 DOCUMENT_COLUMNS = [
     "source", *META_FIELDS, "phone", "email", "address",
     "sentences", "issues", "issues_completed", "by_category", "by_status", "warnings",
+    "producer", "model_sha256",
 ]
 ERROR_COLUMNS = ["source", "error", "message"]
 
@@ -95,6 +96,7 @@ def sentence_rows(doc: dict) -> Iterator[list]:
     """One row per sentence, in SENTENCE_COLUMNS order."""
     meta = doc.get("meta") or {}
     head = [doc.get("source"), meta.get("title"), meta.get("issuer"), meta.get("doc_date")]
+    made_by = producer_line(doc)
     for section in doc["sections"]:
         for issue in section["issues"]:
             where = [section["index"], section["title"], issue["index"], issue.get("group"), issue["title"],
@@ -106,7 +108,7 @@ def sentence_rows(doc: dict) -> Iterator[list]:
                            s["score"], s["status"],
                            _readable(s["dates"], _date_reading), _values(s["dates"], _date_value),
                            _readable(s["counts"], _count_reading), _values(s["counts"], _count_value),
-                           s["start"], s["end"]]
+                           s["start"], s["end"], made_by]
 
 
 def issue_rows(doc: dict) -> Iterator[list]:
@@ -128,7 +130,15 @@ def document_row(doc: dict) -> list:
             contact.get("phone"), contact.get("email"), contact.get("address"),
             summary.get("sentences"), summary.get("issues"), summary.get("issues_completed"),
             _pairs(summary.get("by_category")), _pairs(summary.get("by_status")),
-            "; ".join(doc.get("warnings") or [])]
+            "; ".join(doc.get("warnings") or []), producer_line(doc), (doc.get("producer") or {}).get("model_sha256")]
+
+
+def producer_line(doc: dict) -> str:
+    """``notice_nlp 0.1.0, schema 1, model notice-classifier (bundled) sha256:1a2b3c4d5e6f``."""
+    p = doc.get("producer") or {}
+    digest = f" sha256:{p['model_sha256'][:12]}" if p.get("model_sha256") else ""
+    return f"{p.get('name', 'notice_nlp')} {p.get('version', '?')}, schema {p.get('schema_version', '?')}, " \
+           f"model {p.get('model') or 'none'}{digest}"
 
 
 def error_row(error: dict) -> list:

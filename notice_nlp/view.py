@@ -448,12 +448,20 @@ def render_html(docs: list[dict] | dict, title: str | None = None, page: bool = 
             f'{len(all_sentences)} 句</small></header>'
             + _legend(counts, order)
             + "".join(_doc_html(d, n, order) for n, d in enumerate(docs, 1))
+            + _footer(docs)
             + f"<script>{JS}</script></div>")
     if not page:
         return body
     return ('<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f'<title>{esc(title)}</title></head><body style="margin:0">{body}</body></html>\n')
+
+
+def _footer(docs: list[dict]) -> str:
+    """Provenance: which library version and which model made each distinct output."""
+    from .export import producer_line
+    lines = sorted({producer_line(d) for d in docs})
+    return f'<footer class="producer"><small>{"<br>".join(esc(line) for line in lines)}</small></footer>'
 
 
 def render_document(doc, title: str | None = None, page: bool = True) -> str:

@@ -4,6 +4,8 @@ import subprocess
 import sys
 
 import pytest
+
+import notice_nlp
 from conftest import REPO, SAMPLES
 
 
@@ -53,7 +55,7 @@ SENTENCE_COLUMNS = [
     "source", "title", "issuer", "doc_date", "section_index", "section_title",
     "issue_index", "issue_group", "issue_title", "issue_status", "measure_index", "sentence_id", "text",
     "category", "subcategory", "categories", "score", "status",
-    "dates", "date_values", "counts", "count_values", "start", "end",
+    "dates", "date_values", "counts", "count_values", "start", "end", "producer",
 ]
 
 
@@ -93,6 +95,7 @@ def test_csv_has_one_row_per_sentence(tmp_path, sample_docs):
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Excel then reads UTF-8
     table = pd.read_csv(out, encoding="utf-8-sig", keep_default_na=False)
     assert list(table.columns) == SENTENCE_COLUMNS
+    assert set(table["producer"]) == {f"notice_nlp {notice_nlp.__version__}, schema 1, model keywords"}
     expected = [s for d in sample_docs for s in sentences_of(d)]
     assert len(table) == len(expected)
     assert list(table["text"]) == [s["text"] for s in expected]
