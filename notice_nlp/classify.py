@@ -44,6 +44,7 @@ class Annotator:
         for sentence, pred in zip(sentences, predictions):
             sentence.category, sentence.subcategory = pred.category, pred.subcategory
             sentence.score, sentence.categories = pred.score, list(pred.categories)
+            sentence.review = pred.review
             if pred.status is not None:
                 sentence.model_status = pred.status
 

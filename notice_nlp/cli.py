@@ -9,6 +9,7 @@ import json
 import multiprocessing
 import os
 import sys
+from collections import Counter
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -55,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     tag.set_defaults(func=_cmd_tag)
     ev = sub.add_parser("evaluate", help="score a model on labeled sentences (default: the bundled test split)")
     ev.add_argument("data", nargs="?", help="labeled JSONL (default: data/labeled.jsonl, test split)")
-    ev.add_argument("--split", default=None, help="with the bundled set: train, dev or test (default test)")
+    ev.add_argument("--split", default=None, choices=["train", "dev", "test"],
+                    help="with the bundled set: train, dev or test (default test)")
     ev.add_argument("--model", help="model folder, or 'keywords' for the keyword baseline")
     ev.add_argument("--json", action="store_true", help="print one JSON object of metrics")
     ev.add_argument("--report", help="also write a self-contained HTML report here")
@@ -79,6 +81,12 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("--fp32-copy", help="also write an unquantised twin of the model here (for comparisons)")
     tr.add_argument("--max-length", type=int, default=128)
     tr.add_argument("--seed", type=int, default=13)
+    tr.add_argument("--written", help="JSONL of written sentences, added to training only (never dev/test)")
+    tr.add_argument("--status-min-confidence", type=float, default=0.5,
+                    help="where no rule cue speaks, the status head decides when at least this sure (default 0.5)")
+    tr.add_argument("--rules-only-status", action="store_true", help="status from the rule cues alone")
+    tr.add_argument("--review-share", type=float, default=0.25,
+                    help="share of dev sentences to flag for review (sets the threshold; default 0.25)")
     tr.add_argument("--layers", type=int, help="keep only the encoder's first N layers (faster; default all)")
     tr.add_argument("--context-tokens", type=int, default=8,
                     help="at run time, give the encoder only the context's first N tokens (0: all; default 8)")
@@ -97,6 +105,10 @@ def _cmd_evaluate(args) -> int:
     records = load_records(args.data) if args.data else load_records()
     if not args.data or args.split:
         records = split_records(records, args.split or "test")
+    if not records:
+        raise UsageError(f"no labeled sentence to evaluate{' in split ' + args.split if args.split else ''} "
+                         f"of {args.data or 'the bundled set'}; the split manifest (data/splits.json) names "
+                         "documents by doc_id — pass a file whose doc_ids it lists, or no --split")
     result, predicted = evaluate(records, args.model)
     if args.report:
         from .report import render
@@ -126,7 +138,9 @@ def _cmd_train(args) -> int:
                  lr=args.lr, head_lr=args.head_lr, max_length=args.max_length, seed=args.seed,
                  splits=args.splits, refit=not args.no_refit, context_dropout=args.context_dropout,
                  fuse_keywords=not args.no_keyword_fusion, fp32_copy=args.fp32_copy,
-                 layers=args.layers, context_tokens=args.context_tokens)
+                 layers=args.layers, context_tokens=args.context_tokens, written=args.written,
+                 status_from_model=not args.rules_only_status, status_min_confidence=args.status_min_confidence,
+                 review_share=args.review_share)
     print(json.dumps(info, ensure_ascii=False))
     return 0
 
@@ -140,11 +154,14 @@ def expand_inputs(inputs: list[str], exclude: str | None = None) -> tuple[list[P
     """Files, folders (recursively, supported types only) and globs → files, plus error records.
 
     A file named explicitly is kept whatever its type, so a wrong type is reported
-    rather than silently skipped. Duplicates and the output file itself are dropped.
+    rather than silently skipped. A file of another type inside a folder or glob (a
+    .doc or .wps left behind) is skipped, with an error record of its own and one
+    summary line on stderr. Duplicates and the output file itself are dropped.
     """
     files, errors, seen = [], [], {Path(exclude).resolve()} if exclude else set()
+    skipped: list[Path] = []
     for item in inputs:
-        found = _expand(item)
+        found = _expand(item, skipped)
         if found is None:
             errors.append(_error(item, "NoticeFileNotFound", f"{item}: no such file, folder or glob match"))
         elif not found:
@@ -154,24 +171,47 @@ def expand_inputs(inputs: list[str], exclude: str | None = None) -> tuple[list[P
             if path.resolve() not in seen:
                 seen.add(path.resolve())
                 files.append(path)
+    skipped = [p for p in dict.fromkeys(skipped) if p.resolve() not in seen]
+    if skipped:
+        kinds = Counter(p.suffix.lower() or "(no extension)" for p in skipped)
+        print(f"notice-nlp: skipped {len(skipped)} file(s) of unsupported types: "
+              + ", ".join(f"{n} {kind}" for kind, n in kinds.most_common())
+              + f" (supported: {', '.join(sorted(SUPPORTED))}; convert .doc/.wps to .docx first)", file=sys.stderr)
+        errors += [_error(p, "Skipped", f"{p}: {p.suffix or 'this'} files are not supported; "
+                          "convert to .docx, .pdf, .html or .txt") for p in skipped]
     return files, errors
 
 
-def _expand(item: str) -> list[Path] | None:
+def _expand(item: str, skipped: list[Path]) -> list[Path] | None:
     path = Path(item)
     if path.is_dir():
-        return _supported_files(path)
+        return _supported_files(path, skipped)
     if path.exists():
         return [path]
     matches = [Path(m) for m in sorted(glob.glob(item, recursive=True))]
     if not matches:
         return None
-    return [f for m in matches for f in (_supported_files(m) if m.is_dir() else [m] if _supported(m) else [])]
+    found = []
+    for m in matches:
+        if m.is_dir():
+            found += _supported_files(m, skipped)
+        elif _supported(m):
+            found.append(m)
+        elif _visible_document(m):
+            skipped.append(m)
+    return found
 
 
-def _supported_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file() and _supported(p)
-                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+def _supported_files(folder: Path, skipped: list[Path]) -> list[Path]:
+    visible = sorted(p for p in folder.rglob("*") if p.is_file()
+                     and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+    skipped += [p for p in visible if not _supported(p) and _visible_document(p)]
+    return [p for p in visible if _supported(p)]
+
+
+def _visible_document(path: Path) -> bool:
+    """Worth reporting when skipped: not a lock file (~$x.docx) or hidden file."""
+    return not path.name.startswith(("~$", "."))
 
 
 def _supported(path: Path) -> bool:
@@ -206,7 +246,8 @@ def _cmd_tag(args) -> int:
     except KeyboardInterrupt:
         print("notice-nlp: interrupted; the output is incomplete", file=sys.stderr)
         return 130
-    return 1 if errors else 0
+    # a file skipped for its type is listed, but the files that were tagged all succeeded
+    return 1 if any(e["error"] != "Skipped" for e in errors) else 0
 
 
 def _check_tag_usage(args, fmt: str) -> None:

@@ -23,9 +23,11 @@ def agreement(first_dir: Path = DATA / "annotation", second_dir: Path = DATA / "
 
     pairs = []
     docs = {d["doc_id"]: d for d in source_documents()}
+    adjudicated = _first_labels()
     for path in sorted(second_dir.glob("*.jsonl")):
         current = document_sentences(docs[path.stem])
-        first, _, _ = align(_rows(first_dir / path.name), current)
+        first, _, _ = align([{**row, **adjudicated.get(row["id"], {})} for row in _rows(first_dir / path.name)],
+                            current)
         second, _, _ = align(_rows(path), current)
         by_id = {r["id"]: r for r in second}
         pairs += [(a, by_id[a["id"]]) for a in first if a["id"] in by_id]
@@ -44,6 +46,12 @@ def agreement(first_dir: Path = DATA / "annotation", second_dir: Path = DATA / "
     return out
 
 
+def _first_labels(path: Path = DATA / "adjudication.jsonl") -> dict[str, dict]:
+    """The first annotator's own labels of adjudicated sentences: the annotation files hold the
+    decisions, so agreement is measured on the labels as they were before adjudication."""
+    return {row["id"]: row["first"] for row in _rows(path)} if path.is_file() else {}
+
+
 def _place(rec: dict, kind: str) -> None:
     from .annotate import _place_spans
     _place_spans(rec, kind)
@@ -55,11 +63,33 @@ def _table(counter: Counter, header: str) -> str:
     return "\n".join(lines)
 
 
+def _source_kind(record: dict) -> str:
+    source = record.get("source") or ""
+    return ("seeds" if "samples" in source else "web (shared corpus)" if "web_notices" in source
+            else "web (found later)" if "more_notices" in source else source)
+
+
+def source_table(records: list[dict], written: list[dict]) -> str:
+    """Documents and sentences per source: seed notices, web notices, written sentences."""
+    lines = ["| source | documents | sentences | use |", "|---|---|---|---|"]
+    by_kind: dict[str, list[dict]] = {}
+    for r in records:
+        by_kind.setdefault(_source_kind(r), []).append(r)
+    for kind, rows in by_kind.items():
+        lines.append(f"| {kind} | {len({r['doc_id'] for r in rows})} | {len(rows)} | train/dev/test by document |")
+    lines.append(f"| written (`written.jsonl`) | – | {len(written)} | training only |")
+    return "\n".join(lines)
+
+
 def card_tables() -> str:
     records, splits = load_records(), load_splits()
+    written_path = DATA / "written.jsonl"
+    written = load_records(written_path) if written_path.is_file() else []
     split_of = {doc: name for name in ("train", "dev", "test") for doc in splits[name]}
     parts = [
-        f"**{len(records)} sentences** from **{len({r['doc_id'] for r in records})} documents**.",
+        f"**{len(records)} real sentences** from **{len({r['doc_id'] for r in records})} documents**, "
+        f"and {len(written)} written sentences for training only.",
+        source_table(records, written),
         "| split | documents | sentences |\n|---|---|---|\n" + "\n".join(
             f"| {name} | {len(splits[name])} | {sum(split_of[r['doc_id']] == name for r in records)} |"
             for name in ("train", "dev", "test")),
@@ -71,6 +101,9 @@ def card_tables() -> str:
         f"Date spans: {sum(len(r['dates']) for r in records)} "
         f"({dict(Counter(s['type'] for r in records for s in r['dates']))}); "
         f"count spans: {sum(len(r['counts']) for r in records)}.",
+        "Written sentences:",
+        _table(Counter(f"{r['category']}.{r['subcategory']}" for r in written), "subcategory (written)"),
+        _table(Counter(r["status"] for r in written), "status (written)"),
     ]
     second = DATA / "annotation2"
     if second.is_dir() and any(second.glob("*.jsonl")):

@@ -86,3 +86,23 @@ def make_splits(records: list[dict], documents: list[dict], seed: int = 20261124
             train = [d for d in doc_cats if d not in test and d not in dev]
             return {"seed": seed + attempt, "train": sorted(train), "dev": sorted(dev), "test": sorted(test)}
     raise NoticeError("no split found with every category in test; label more documents")
+
+
+def extend_splits(splits: dict, records: list[dict], documents: list[dict], seed: int = 20261202) -> dict:
+    """Documents already in ``splits`` stay where they are; new ones are drawn institution by
+    institution (seeded): a quarter of the institutions to test, a sixth to dev, the rest to train."""
+    import random
+
+    placed = {d for name in ("train", "dev", "test") for d in splits[name]}
+    labeled = {r["doc_id"] for r in records}
+    groups: dict[str, list[str]] = {}
+    for d in documents:
+        if d["doc_id"] in labeled and d["doc_id"] not in placed:
+            groups.setdefault(d["institution"] or d["doc_id"], []).append(d["doc_id"])
+    order = sorted(groups)
+    random.Random(seed).shuffle(order)
+    out = {name: list(splits[name]) for name in ("train", "dev", "test")}
+    for k, name in enumerate(order):
+        share = k / max(len(order), 1)
+        out["test" if share < 0.25 else "dev" if share < 0.42 else "train"] += groups[name]
+    return {"seed": splits.get("seed"), "extension_seed": seed, **{k: sorted(v) for k, v in out.items()}}

@@ -325,21 +325,41 @@ def _with_suffix(text: str, span: _Span, j: dict) -> _Span:
 
 # ---------------------------------------------------------------- values
 
-class _Context:
-    """The year a yearless date takes, updated as explicit years go by."""
+@dataclass(frozen=True)
+class _Ref:
+    """The document date at the precision known: ``iso`` is ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
+    year: int
+    iso: str
 
-    def __init__(self, ref: _dt.date | None, year: int | None):
-        self.ref = ref
+
+class _Context:
+    """The year a yearless date takes, updated as explicit years go by.
+
+    ``explicit``: (offset, year) of the explicit years of this text. A relative year
+    (今年, 去年, 本年度, 当年) counts from an explicit year of the same sentence first —
+    the nearest before it, else the first after it — then from the document date, then
+    from the nearest explicit year before the sentence (taxonomy §6, "More date words")."""
+
+    def __init__(self, ref: _Ref | None, year: int | None, explicit: list[tuple[int, int]] = ()):
+        self.ref, self.explicit = ref, list(explicit)
         self.year = year if year is not None else (ref.year if ref else None)
+        self.outer_year = year
 
     def year_of(self, atom: _Atom) -> int | None:
         if atom.y is not None:
             self.year = atom.y
             return atom.y
         if atom.ry is not None:
-            base = self.ref.year if self.ref else self.year
+            base = self._relative_base(atom.start)
             return None if base is None else base + atom.ry
         return self.year
+
+    def _relative_base(self, at: int) -> int | None:
+        before = [y for pos, y in self.explicit if pos < at]
+        after = [y for pos, y in self.explicit if pos > at]
+        if before or after:
+            return before[-1] if before else after[0]
+        return self.ref.year if self.ref else self.outer_year
 
 
 def _ystr(year: int | None) -> str:
@@ -399,7 +419,7 @@ def _value(span: _Span, ctx: _Context) -> str | None:
     if first.type == "frequency":
         return first.value
     if first.relative:
-        return ctx.ref.isoformat() if ctx.ref else None
+        return ctx.ref.iso if ctx.ref else None
     year = ctx.year_of(first)
     if len(span.atoms) == 1:
         return "../" + _last(first, year) if span.type == "deadline" else _point(first, year)
@@ -418,21 +438,40 @@ def _check_text(text) -> None:
             "(e.g. data.decode('utf-8')) or use notice_nlp.tag_file for files")
 
 
-def _parse_ref(ref_date) -> _dt.date | None:
+_PARTIAL_ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def _parse_ref(ref_date) -> _Ref | None:
+    """``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` (a longer ISO datetime string is cut to its
+    date), ``datetime.date`` or ``datetime.datetime`` → the reference at its precision."""
     if ref_date is None:
         return None
-    if isinstance(ref_date, _dt.datetime):
-        return ref_date.date()
-    if isinstance(ref_date, _dt.date):
-        return ref_date
+    if isinstance(ref_date, (_dt.date, _dt.datetime)):
+        day = ref_date.date() if isinstance(ref_date, _dt.datetime) else ref_date
+        return _Ref(day.year, day.isoformat())
     if isinstance(ref_date, str):
-        try:
-            return _dt.date.fromisoformat(ref_date.strip()[:10])
-        except ValueError:
-            raise InvalidDateError(
-                f"ref_date {ref_date!r} is not an ISO date; give it as 'YYYY-MM-DD' or a datetime.date") from None
+        iso = normalise_date(ref_date)
+        if iso is None:
+            raise InvalidDateError(f"ref_date {ref_date!r} is not an ISO date; give it as 'YYYY-MM-DD', "
+                                   "'YYYY-MM' or 'YYYY', or as a datetime.date")
+        return _Ref(int(iso[:4]), iso)
     raise NoticeTypeError(
-        f"ref_date must be a datetime.date, an ISO string 'YYYY-MM-DD' or None, got {type(ref_date).__name__}")
+        f"ref_date must be a datetime.date, an ISO string ('YYYY-MM-DD', 'YYYY-MM', 'YYYY') or None, "
+        f"got {type(ref_date).__name__}")
+
+
+def normalise_date(value: str) -> str | None:
+    """An ISO date string at its own precision (``2025``, ``2025-07``, ``2025-07-01``; a datetime
+    string is cut to its date), or None when it is not one (or names no real month/day)."""
+    match = _PARTIAL_ISO.fullmatch(value.strip()[:10])
+    if not match:
+        return None
+    year, month, day = match.groups()
+    try:
+        _dt.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        return None
+    return match.group(0)
 
 
 def _check_year(year) -> int | None:
@@ -443,26 +482,112 @@ def _check_year(year) -> int | None:
     return year
 
 
-@lru_cache(maxsize=4096)
+_CACHED_CHARS = 1000
+
+
 def _spans(text: str) -> tuple[_Span, ...]:
-    """Atoms joined into spans; depends on the text only, so it is cached
-    (the pipeline and extract_counts ask for the same sentence's dates)."""
-    scan_text = text.translate(_HALF_WIDTH)
-    return tuple(_join(scan_text, _scan(scan_text)))
+    """Atoms joined into spans. Sentences are cached (the pipeline and extract_counts ask
+    for the same sentence's dates); whole documents are not, so none is kept alive."""
+    return _cached_spans(text) if len(text) <= _CACHED_CHARS else _compute_spans(text)
+
+
+@lru_cache(maxsize=4096)
+def _cached_spans(text: str) -> tuple[_Span, ...]:
+    return _compute_spans(text)
+
+
+def _compute_spans(text: str) -> tuple[_Span, ...]:
+    view, starts, ends = _digit_view(text.translate(_HALF_WIDTH))
+    spans = _join(view, _scan(view))
+    if starts is None:
+        return tuple(spans)
+    return tuple(_remap(span, starts, ends) for span in spans)
+
+
+# ---------------------------------------------------------------- Chinese numerals
+
+@cache
+def _numeral_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    t = _table()
+    digits, tens = "".join(t["chinese_digits"]), "".join(t["chinese_tens"])
+    number = f"[{digits}{tens}]{{1,3}}"
+    gap = "[ \u3000]{0,2}"
+    year = re.compile(f"(?<![{digits}{tens}])[{digits}]{{4}}(?={gap}年)")
+    month = re.compile(f"(?<![{digits}{tens}0-9第每个])({number})(?={gap}月)")
+    day = re.compile(f"月{gap}({number})(?={gap}[日号])")
+    return year, month, day
+
+
+def _numeral_value(word: str) -> int | None:
+    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 二十一 → 21, 廿一 → 21, 卅一 → 31; None otherwise."""
+    t = _table()
+    digits, tens = t["chinese_digits"], t["chinese_tens"]
+    if word in digits or word in tens:
+        return digits.get(word) or tens.get(word)
+    if word[0] in tens:
+        head, rest = tens[word[0]], word[1:]
+    elif len(word) >= 2 and word[1] == "十" and word[0] in digits:
+        head, rest = digits[word[0]] * 10, word[2:]
+    else:
+        return None
+    if not rest:
+        return head
+    return head + digits[rest] if len(rest) == 1 and digits.get(rest) else None
+
+
+def _digit_view(text: str) -> tuple[str, list[int] | None, list[int] | None]:
+    """``text`` with Chinese-numeral years, months and days written as digits, and per view
+    character its original start and end offsets (None, None when nothing changed)."""
+    year, month, day = _numeral_patterns()
+    digits = _table()["chinese_digits"]
+    swaps = [(m.start(), m.end(), "".join(str(digits[c]) for c in m.group())) for m in year.finditer(text)]
+    for pattern, top in ((month, 12), (day, 31)):
+        for m in pattern.finditer(text):
+            value = _numeral_value(m.group(1))
+            if value is not None and 1 <= value <= top:
+                swaps.append((m.start(1), m.end(1), str(value)))
+    if not swaps:
+        return text, None, None
+    view, starts, ends, at = [], [], [], 0
+    for start, end, digits_text in sorted(swaps):
+        if start < at:
+            continue
+        view.append(text[at:start])
+        starts += range(at, start)
+        ends += range(at + 1, start + 1)
+        view.append(digits_text)
+        starts += [start] * len(digits_text)
+        ends += [end] * len(digits_text)
+        at = end
+    view.append(text[at:])
+    starts += range(at, len(text))
+    ends += range(at + 1, len(text) + 1)
+    return "".join(view), starts, ends
+
+
+def _remap(span: _Span, starts: list[int], ends: list[int]) -> _Span:
+    from dataclasses import replace
+    atoms = tuple(replace(a, start=starts[a.start], end=ends[a.end - 1],
+                          year_end=ends[a.year_end - 1] if a.year_end else 0) for a in span.atoms)
+    return replace(span, start=starts[span.start], end=ends[span.end - 1], atoms=atoms)
 
 
 def extract_dates(text: str, ref_date=None, *, year: int | None = None) -> list[dict]:
     """Date spans of ``text``: dicts with start, end (exclusive), text, type, value
     and ``"malformed": True`` for dates whose 年/月/日 were lost.
 
-    ``ref_date``: the document date (datetime.date or ISO string) — the value
-    of relative words (目前) and the base of 今年/去年. ``year``: the year of
-    yearless dates when ``text`` has no explicit year before them.
+    ``ref_date``: the document date (datetime.date/datetime, or an ISO string of
+    precision ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``) — the value of relative words
+    (目前), at the precision known, and a base of 今年/去年 when the sentence has no
+    explicit year. ``year``: the year of yearless dates when ``text`` has no explicit
+    year before them.
     """
     _check_text(text)
-    ctx = _Context(_parse_ref(ref_date), _check_year(year))
+    spans = _spans(text)
+    explicit = [(atom.start, atom.y) for span in spans for atom in span.atoms if atom.y is not None]
+    ctx = _Context(_parse_ref(ref_date), _check_year(year), explicit)
     out = []
-    for span in _spans(text):
+    for span in spans:
         item = {"start": span.start, "end": span.end, "text": text[span.start:span.end],
                 "type": span.type, "value": _value(span, ctx)}
         if span.malformed:

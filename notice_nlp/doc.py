@@ -28,13 +28,14 @@ class Sentence:
     dates: list[dict] = field(default_factory=list)
     counts: list[dict] = field(default_factory=list)
     model_status: str | None = None  # the classifier's status guess, before the rule cues
+    review: bool = False  # flagged for a human look: the classifier is unsure of the category
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id, "text": self.text, "start": self.start, "end": self.end,
             "category": self.category, "subcategory": self.subcategory,
             "score": None if self.score is None else round(float(self.score), 4),
-            "categories": list(self.categories), "status": self.status,
+            "categories": list(self.categories), "status": self.status, "review": self.review,
             "dates": [_absolute(span, self.start) for span in self.dates],
             "counts": [_absolute(span, self.start) for span in self.counts],
         }

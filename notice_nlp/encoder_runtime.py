@@ -9,7 +9,6 @@ instead of ~1 GB.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -173,13 +172,6 @@ class OnnxEncoder:
             tail = [d if isinstance(d, int) else 0 for d in out.shape[1:]]
             result[out.name] = np.zeros([0, *tail], dtype=np.float32)
         return result
-
-    def metadata(self) -> dict[str, object]:
-        """The model's custom metadata (export details), JSON values decoded."""
-        meta = dict(self.session.get_modelmeta().custom_metadata_map)
-        if "notice_nlp.outputs" in meta:
-            meta["notice_nlp.outputs"] = json.loads(meta["notice_nlp.outputs"])
-        return meta
 
 
 def _concat(parts: list[np.ndarray]) -> np.ndarray:

@@ -199,14 +199,23 @@ def write_csv(docs: Iterable[dict], errors: list[dict], stream: IO[str], errors_
     writer = csv.writer(stream)
     writer.writerow(SENTENCE_COLUMNS)
     for doc in docs:
-        writer.writerows(sentence_rows(doc))
+        writer.writerows(map(_inert_row, sentence_rows(doc)))
     if errors_file is None:
         return
     if errors:
         with open(errors_file, "w", encoding="utf-8-sig", newline="") as f:
-            csv.writer(f).writerows([ERROR_COLUMNS, *map(error_row, errors)])
+            csv.writer(f).writerows([ERROR_COLUMNS, *(_inert_row(error_row(e)) for e in errors)])
     elif errors_file.exists():  # a stale list from an earlier run would be mistaken for this run's
         errors_file.unlink()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert_row(row: list) -> list:
+    """Text cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) get a
+    leading apostrophe, the usual guard against CSV formula injection; numbers stay numbers."""
+    return [f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_START) else v for v in row]
 
 
 # --- xlsx -------------------------------------------------------------------

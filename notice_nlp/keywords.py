@@ -6,7 +6,6 @@ The sentence's own words count fully; the issue title only breaks ties
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -14,7 +13,6 @@ from .prediction import Prediction
 from .taxonomy import category_table
 
 CONTEXT_WEIGHT = 0.3
-_QUOTED_LAW = re.compile(r"《[^》]{0,60}》")
 
 
 @cache

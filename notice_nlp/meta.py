@@ -68,10 +68,15 @@ def _iso_day(value: str | None) -> str | None:
 
 
 def _signature_date(text: str) -> str | None:
-    """The sign-off date: a line holding only a date among the last lines."""
+    """The sign-off date: a line holding only a date among the last lines — in digits or
+    Chinese numerals (二〇二四年十二月二十日), to the day or to the month (2023年11月 → 2023-11)."""
+    from .dates import UNKNOWN_YEAR, extract_dates
     for line in reversed(text.split("\n")[-4:]):
-        if re.fullmatch(r"\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*", line):
-            return _iso_day(line)
+        stripped = line.strip()
+        spans = extract_dates(stripped) if 0 < len(stripped) <= 20 else []
+        if (len(spans) == 1 and spans[0]["text"] == stripped and spans[0]["type"] in ("date", "month")
+                and UNKNOWN_YEAR not in spans[0]["value"]):
+            return spans[0]["value"]
     return None
 
 

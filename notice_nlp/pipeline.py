@@ -80,11 +80,15 @@ def components(model: str | None = None) -> list[Component]:
 
 
 def _iso(value: str | dt.date | None) -> str | None:
-    if value is None or isinstance(value, dt.date):
-        return value.isoformat() if value else None
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()).isoformat()
-        except ValueError:
-            pass
-    raise NoticeError(f"doc_date must be a datetime.date or an ISO date string like 2026-06-02, got {value!r}")
+    """The document date as ISO text at its precision: YYYY-MM-DD, YYYY-MM or YYYY."""
+    from .dates import normalise_date
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):  # before date: a datetime is a date too
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str) and normalise_date(value):
+        return normalise_date(value)
+    raise NoticeError(f"doc_date must be a datetime.date/datetime or an ISO date string like 2026-06-02 "
+                      f"(or 2026-06, 2026), got {value!r}")

@@ -71,10 +71,21 @@ def _class_weights(indices, n: int):
     return weights * n / weights.sum()
 
 
-def _batches(n: int, size: int, rng: random.Random):
+def _batches(n: int, size: int, rng: random.Random, lengths: list[int] | None = None):
+    """Shuffled batches; with ``lengths``, each batch holds sentences of similar length.
+
+    Length bucketing (shuffle, cut into pools of 50 batches, sort each pool by length, shuffle
+    the batches) keeps padding, and so CPU time, low while the order stays random.
+    """
     order = list(range(n))
     rng.shuffle(order)
-    return [order[i:i + size] for i in range(0, n, size)]
+    if lengths is not None:
+        pool = 50 * size
+        order = [i for k in range(0, n, pool) for i in sorted(order[k:k + pool], key=lengths.__getitem__)]
+    batches = [order[i:i + size] for i in range(0, n, size)]
+    if lengths is not None:
+        rng.shuffle(batches)
+    return batches
 
 
 def _encode(tokenizer, records: list[dict], labels: LabelSpace, drop_context: list[bool] | None = None):
@@ -87,15 +98,18 @@ def _encode(tokenizer, records: list[dict], labels: LabelSpace, drop_context: li
 
 
 def _outputs(module, tokenizer, records, labels, batch_size=64) -> dict[str, np.ndarray]:
+    """Logits of every record, in the records' order (computed in length order: less padding)."""
     torch = _torch()
     module.eval()
+    order = sorted(range(len(records)), key=lambda i: len(records[i]["text"]) + len(records[i].get("context") or ""))
     outs = {name: [] for name in OUTPUTS}
     with torch.no_grad():
         for i in range(0, len(records), batch_size):
-            enc = _encode(tokenizer, records[i:i + batch_size], labels)
+            enc = _encode(tokenizer, [records[k] for k in order[i:i + batch_size]], labels)
             for name, value in zip(OUTPUTS, module(enc["input_ids"], enc["attention_mask"])):
                 outs[name].append(value.numpy())
-    return {k: np.concatenate(v) for k, v in outs.items()}
+    back = np.argsort(order)
+    return {k: np.concatenate(v)[back] if v else np.zeros((0, 0), np.float32) for k, v in outs.items()}
 
 
 def _macro_f1(records, out, labels: LabelSpace, cues=None) -> float:
@@ -119,6 +133,12 @@ def fit_temperature(records, out, labels: LabelSpace) -> float:
     return min((round(0.5 + 0.1 * k, 2) for k in range(46)), key=nll)  # 0.5 … 5.0
 
 
+def review_threshold(out, share: float) -> float:
+    """The category-head confidence below which ``share`` of these sentences fall."""
+    from .model import softmax
+    return round(float(np.quantile(softmax(out["category"]).max(-1), share)), 4) if share > 0 else 0.0
+
+
 def choose_keyword_weight(records, out, labels: LabelSpace) -> tuple[float, float]:
     """The share of the cue lists in the final mix that maximises dev macro-F1 (0 = model alone)."""
     from dataclasses import replace
@@ -133,10 +153,18 @@ def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8
           lr: float = 5e-5, head_lr: float = 1e-3, max_length: int = 128, seed: int = 13,
           splits: str | Path | None = None, refit: bool = True, quantize: bool = True,
           context_dropout: float = 0.3, prefix: str = "query: ", fuse_keywords: bool = True,
-          fp32_copy: str | Path | None = None, layers: int | None = None, context_tokens: int = 8) -> dict:
+          fp32_copy: str | Path | None = None, layers: int | None = None, context_tokens: int = 8,
+          written: str | Path | None = None, status_from_model: bool = True,
+          status_min_confidence: float = 0.5, review_share: float = 0.25) -> dict:
     """Pick the epoch count on dev, then (``refit``) fit train+dev that long; export to ``out``.
 
     ``layers``: keep only the encoder's first N transformer layers (a faster model; None keeps all).
+    ``written``: a JSONL of written (not real) sentences, added to training only — never to dev,
+    so the epoch count and the cue share are still chosen on real documents.
+    ``status_from_model``/``status_min_confidence``: where no rule cue speaks, the status head's
+    guess stands when its top probability reaches this (chosen by cross-validation, model card).
+    ``review_share``: the share of dev sentences the review flag should catch (the threshold on the
+    category head's confidence is that quantile of dev).
     ``context_tokens``: the cap on the context's tokens written into the model for run time
     (0: none). Training itself sees whole titles; 8 was chosen by ``bench/cross_validate.py
     --context-tokens 8,12,16`` (out-of-fold, all documents; model card).
@@ -145,6 +173,8 @@ def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8
 
     records, manifest = load_records(data), load_splits(splits) if splits else load_splits()
     train_set, dev_set = split_records(records, "train", manifest), split_records(records, "dev", manifest)
+    extra = load_records(written) if written else []
+    train_set = train_set + extra
     labels = LabelSpace(categories(), subcategories(), list(STATUSES), max_length, prefix=prefix)
     base_model = resolve_base_model(base_model)
     tokenizer = AutoTokenizer.from_pretrained(base_model)
@@ -157,10 +187,15 @@ def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8
     if fuse_keywords:
         labels.keyword_weight, fused_f1 = choose_keyword_weight(dev_set, dev_out, labels)
     labels.temperature = fit_temperature(dev_set, dev_out, labels)
+    labels.review_below = review_threshold(dev_out, review_share)
+    labels.status_from_model, labels.status_min_confidence = status_from_model, status_min_confidence
     info = {"base_model": str(base_model), "epochs": epochs, **hyper, "max_length": max_length, "prefix": prefix,
-            "train_sentences": len(train_set), "dev_sentences": len(dev_set), "epochs_log": log,
+            "train_sentences": len(train_set), "written_sentences": len(extra), "written_file": str(written) if written else None,
+            "dev_sentences": len(dev_set), "epochs_log": log,
             "best_epoch": best["epoch"], "best_dev_macro_f1": best["dev_macro_f1"],
             "keyword_weight": labels.keyword_weight, "temperature": labels.temperature,
+            "review_below": labels.review_below, "status_from_model": status_from_model,
+            "status_min_confidence": status_min_confidence,
             "dev_macro_f1_with_keywords": round(fused_f1, 4) if fuse_keywords else None, "refit": refit}
     if refit:  # the test split stays untouched; dev only chose the epoch count
         module, _ = _fit(base_model, tokenizer, labels, train_set + dev_set, [], best["epoch"], **hyper)
@@ -191,12 +226,14 @@ def _fit(base_model, tokenizer, labels, train_set, dev_set, epochs, *, batch_siz
     optimizer = torch.optim.AdamW([{"params": module.encoder.parameters(), "lr": lr},
                                    {"params": module.heads.parameters(), "lr": head_lr}], weight_decay=0.01)
     rng = random.Random(seed)
-    steps = epochs * len(_batches(len(train_set), batch_size, rng))
+    lengths = [len(r["text"]) + len(r.get("context") or "") for r in train_set]
+    steps = epochs * len(_batches(len(train_set), batch_size, random.Random(seed)))
     schedule = get_linear_schedule_with_warmup(optimizer, int(0.1 * steps), steps)
     log, best, best_state, started = [], -1.0, None, time.time()
     for epoch in range(1, epochs + 1):
         module.train()
-        bar = tqdm(_batches(len(train_set), batch_size, rng), desc=f"epoch {epoch}/{epochs}", unit="batch")
+        bar = tqdm(_batches(len(train_set), batch_size, rng, lengths), desc=f"epoch {epoch}/{epochs}", unit="batch",
+                   mininterval=10)
         for idx in bar:
             # without its issue title now and then, so the sentence's own words must carry the label
             drop = [rng.random() < context_dropout for _ in idx]

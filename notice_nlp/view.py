@@ -1,6 +1,6 @@
 """An HTML viewer for tagged notices — displaCy, but for 整改通报.
 
-    from notice_nlp.view import render_html, render_document
+    from notice_nlp.view import render_html
     page = render_html([doc.to_dict() for doc in docs])   # one self-contained page
     Path("view.html").write_text(page, encoding="utf-8")
 
@@ -10,7 +10,8 @@ order. Each sentence is a ``<span class="sentence">`` coloured by category, with
 its status as a small badge and the attributes ``data-id``, ``data-category``,
 ``data-subcategory``, ``data-status`` and ``data-score``. Dates and counts are
 underlined inside the sentence, their ISO value / number and unit in a
-``title`` tooltip. Sentences scored below ``REVIEW_BELOW`` get the class
+``title`` tooltip. Sentences the classifier flags for review (``review: true``;
+output without that key: a score below ``REVIEW_BELOW``) get the class
 ``review`` (a dashed outline). A legend gives the categories' Chinese names,
 colours and counts.
 
@@ -212,12 +213,20 @@ def _badge(status: str | None, cls: str = "badge") -> str:
             f'title="{esc(status)}">{esc(STATUS_NAMES.get(status, status))}</span>')
 
 
+def needs_review(sentence: dict) -> bool:
+    """The model's own flag; for output written before it had one, a low score."""
+    if "review" in sentence:
+        return bool(sentence["review"])
+    score = sentence.get("score")
+    return isinstance(score, (int, float)) and score < REVIEW_BELOW
+
+
 def _sentence_html(sentence: dict, doc_no: int) -> str:
     category, sub = sentence.get("category"), sentence.get("subcategory")
     score = sentence.get("score")
     status = sentence.get("status") or "none"
     classes = ["sentence", f"cat-{_css_token(category)}"]
-    if isinstance(score, (int, float)) and score < REVIEW_BELOW:
+    if needs_review(sentence):
         classes.append("review")
     score_attr = "" if score is None else format(round(float(score), 4), "g")
     tip = f"{category_name(category)} · {subcategory_name(category, sub)}"
@@ -332,7 +341,7 @@ def _legend(counts: Counter, order: list[str]) -> str:
             f'<h2>状态</h2><ul class="legend-status">{statuses}</ul>'
             f'<p class="legend-marks"><span class="ent date" title="ISO 值">日期</span> '
             f'<span class="ent count" title="数值 单位">数量</span> 下划线：悬停看取值 · '
-            f'<span class="review-demo">虚线框</span>：置信度 &lt; {REVIEW_BELOW} 待复核 '
+            f'<span class="review-demo">虚线框</span>：模型对类别把握不足，待复核 '
             f'<label><input type="checkbox" id="nv-review-only"> 只看待复核</label></p></section>')
 
 
@@ -463,7 +472,3 @@ def _footer(docs: list[dict]) -> str:
     lines = sorted({producer_line(d) for d in docs})
     return f'<footer class="producer"><small>{"<br>".join(esc(line) for line in lines)}</small></footer>'
 
-
-def render_document(doc, title: str | None = None, page: bool = True) -> str:
-    """``render_html`` for one ``notice_nlp.Document`` object."""
-    return render_html([doc.to_dict()], title=title, page=page)

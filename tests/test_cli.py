@@ -154,10 +154,16 @@ def test_folder_recurses_supported_types_only_and_glob(tmp_path):
     write_small(tmp_path / "sub" / ".hidden", ["h.txt"])
     (tmp_path / "sub" / "notes.csv").write_text("x,y\n", "utf-8")
     (tmp_path / "~$lock.docx").write_bytes(b"\0")
+    (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0")
     result = run("tag", str(tmp_path), "--model", "keywords")
     assert result.returncode == 0, result.stderr
-    sources = [d["source"] for d in json.loads(result.stdout)["documents"]]
+    out = json.loads(result.stdout)
+    sources = [d["source"] for d in out["documents"]]
     assert sources == [str(tmp_path / "a.txt"), str(tmp_path / "sub" / "b.txt")]
+    # unsupported files are skipped with a word: one stderr line, one record each (not lock files)
+    assert "skipped 2 file(s)" in result.stderr and ".doc" in result.stderr and ".csv" in result.stderr
+    skipped = sorted(e["source"] for e in out["errors"] if e["error"] == "Skipped")
+    assert skipped == [str(tmp_path / "old.doc"), str(tmp_path / "sub" / "notes.csv")]
     result = run("tag", str(tmp_path / "**" / "*.txt"), "--model", "keywords")
     assert result.returncode == 0, result.stderr
     assert [d["source"] for d in json.loads(result.stdout)["documents"]] == sources
@@ -255,6 +261,29 @@ def test_evaluate_json_and_report(tmp_path):
     assert set(metrics["dates"]) >= {"f1", "value_accuracy"}
     page = report.read_text("utf-8")
     assert "data:image/png;base64," in page and "Most confident errors" in page and "<table>" in page
+
+
+def test_csv_cells_cannot_start_a_formula(tmp_path):
+    notice = tmp_path / "x.txt"
+    notice.write_text("一、整改情况\n=HYPERLINK(\"http://x\")成立领导小组。\n-5人参加培训。", "utf-8")
+    out = tmp_path / "x.csv"
+    assert run("tag", str(notice), "-o", str(out), "--model", "keywords").returncode == 0
+    import csv
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    assert rows and all(not row["text"].startswith(("=", "+", "-", "@")) for row in rows)
+    assert any(row["text"].startswith("'=HYPERLINK") for row in rows)
+
+
+def test_evaluate_bad_split_and_empty_split_are_usage_errors(tmp_path):
+    result = run("evaluate", "--split", "validation", "--model", "keywords")
+    assert result.returncode == 2 and "invalid choice" in result.stderr and "Traceback" not in result.stderr
+    data = tmp_path / "mine.jsonl"
+    data.write_text(json.dumps({"id": "x-1", "doc_id": "not-in-any-split", "text": "成立领导小组。", "context": None,
+                                "category": "rectification", "subcategory": "organization",
+                                "categories": ["rectification"], "status": "completed", "dates": [],
+                                "counts": []}, ensure_ascii=False) + "\n", "utf-8")
+    result = run("evaluate", str(data), "--split", "test", "--model", "keywords")
+    assert result.returncode == 2 and "no labeled sentence" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_evaluate_own_data_file(tmp_path):

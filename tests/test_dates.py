@@ -161,6 +161,31 @@ CASES = [
     ("无依据发放各类津补贴和春节慰问费", REF, []),
     ("清退款项27.46万元", REF, []),
     ("2024.5万元", REF, []),
+    # ---- Chinese numerals in dates (issue: reading unfamiliar layouts)
+    ("二〇二四年十二月二十日", {}, [("二〇二四年十二月二十日", "date", "2024-12-20")]),
+    ("二零二五年三月", {}, [("二零二五年三月", "month", "2025-03")]),
+    ("2015年三月三日", {}, [("2015年三月三日", "date", "2015-03-03")]),
+    ("三月一日", {"year": 2025}, [("三月一日", "date", "2025-03-01")]),
+    ("十二月底前", {"year": 2025}, [("十二月底前", "deadline", "../2025-12-31")]),
+    ("二零一九年至二零二零年", {}, [("二零一九年至二零二零年", "range", "2019/2020")]),
+    ("二〇二四年十月三十一日前完成", {}, [("二〇二四年十月三十一日前", "deadline", "../2024-10-31")]),
+    ("2024年五月廿一日", {}, [("2024年五月廿一日", "date", "2024-05-21")]),
+    ("十三月", {"year": 2025}, []),
+    ("三个月内", {"year": 2025}, []),
+    ("第一月", {"year": 2025}, []),
+    # ---- relative years (revised §6): an explicit year of the sentence first,
+    # then the document date, then the nearest explicit year before the sentence
+    ("截至2024年12月31日,已完成本年度所有体检表", {"ref_date": "2025-06-30"},
+     [("2024年12月31日", "date", "2024-12-31"), ("本年度", "year", "2024")]),
+    ("2023年门诊量较去年增长", {"ref_date": "2025-06-30"}, [("2023年", "year", "2023"), ("去年", "year", "2022")]),
+    ("较去年同期增长，2023年全年", {"ref_date": "2025-06-30"}, [("去年", "year", "2022"), ("2023年", "year", "2023")]),
+    ("与去年同期相比", {"ref_date": "2025-06-30", "year": 2021}, [("去年", "year", "2024")]),
+    ("与去年同期相比", {"year": 2021}, [("去年", "year", "2020")]),
+    ("当年完成3项", {"ref_date": "2025-06-30"}, [("当年", "year", "2025")]),
+    ("2022年起当年即完成", {"ref_date": "2025-06-30"}, [("2022年", "year", "2022"), ("当年", "year", "2022")]),
+    # ---- document dates of month or year precision: relative words at the precision known
+    ("目前", {"ref_date": "2023-11"}, [("目前", "relative", "2023-11")]),
+    ("截至目前", {"ref_date": "2023"}, [("截至目前", "relative", "2023")]),
     # found by hypothesis: a deadline suffix must not leave an overlapping atom behind
     ("上年之前年", {"ref_date": "2025-06-30"}, [("上年之前", "deadline", "../2024-12-31")]),
 ]
@@ -181,11 +206,18 @@ def test_extract_dates(text, kwargs, expected):
 
 
 def test_ref_date_accepts_date_and_datetime():
-    for ref in (dt.date(2025, 6, 30), dt.datetime(2025, 6, 30, 8, 0), "2025-06-30"):
+    for ref in (dt.date(2025, 6, 30), dt.datetime(2025, 6, 30, 8, 0), "2025-06-30", "2025-06-30T08:00:00"):
         assert extract_dates("目前", ref)[0]["value"] == "2025-06-30"
 
 
-@pytest.mark.parametrize("bad", ["2025/06/30", "yesterday", "2025-13-01", ""])
+def test_chinese_numeral_offsets_point_into_the_original_text():
+    text = "经研究，于二〇二四年十二月二十日前完成，2025年3月复查"
+    spans = extract_dates(text)
+    assert [text[s["start"]:s["end"]] for s in spans] == ["二〇二四年十二月二十日前", "2025年3月"]
+    assert explicit_years(text)[0] == (text.index("年"), 2024)
+
+
+@pytest.mark.parametrize("bad", ["2025/06/30", "yesterday", "2025-13-01", "", "2025-1"])
 def test_bad_ref_string_raises_notice_error(bad):
     with pytest.raises(InvalidDateError) as err:
         extract_dates("目前", bad)

@@ -3,9 +3,17 @@ import json
 
 import pytest
 
-from notice_nlp.annotate import check_record, document_sentences, source_documents
+import subprocess
+import sys
+
+from notice_nlp.annotate import DATA, NOT_A_MEASURE, check_record, document_sentences, source_documents
 from notice_nlp.dataset import LABELED, load_splits
 from notice_nlp.taxonomy import categories
+
+from conftest import REPO
+
+WRITTEN = DATA / "written.jsonl"
+RESERVED_CHECK = REPO.parent / "shared" / "reserved" / "check.py"
 
 
 @pytest.fixture(scope="module")
@@ -41,4 +49,38 @@ def test_splits_are_by_document(records):
 def test_labeled_sentences_are_the_pipelines_sentences(doc):
     labeled = [json.loads(line) for line in LABELED.read_text("utf-8").splitlines()]
     mine = [(r["id"], r["text"]) for r in labeled if r["doc_id"] == doc["doc_id"]]
-    assert mine == [(s["id"], s["text"]) for s in document_sentences(doc)]
+    annotated = DATA / "annotation" / f"{doc['doc_id']}.jsonl"
+    not_measures = {row["text"] for row in map(json.loads, annotated.read_text("utf-8").splitlines())
+                    if row["category"] == NOT_A_MEASURE}
+    assert mine == [(s["id"], s["text"]) for s in document_sentences(doc) if s["text"] not in not_measures]
+
+
+@pytest.fixture(scope="module")
+def written():
+    datasets = pytest.importorskip("datasets")
+    return [dict(row) for row in datasets.load_dataset("json", data_files=str(WRITTEN), split="train")]
+
+
+def test_written_sentences_load_with_datasets_and_are_valid(written):
+    assert len(written) >= 1000
+    for rec in written:
+        copy = json.loads(json.dumps(rec, default=str))
+        assert check_record(copy) == [], rec["id"]
+        assert rec["source"] == "written" and rec["doc_id"] == "written"
+    assert len({r["id"] for r in written}) == len(written)
+
+
+def test_no_written_sentence_is_in_dev_or_test(written, records):
+    splits = load_splits()
+    assert "written" not in {d for name in ("train", "dev", "test") for d in splits[name]}
+    real_texts = {r["text"] for r in records}
+    assert not real_texts & {r["text"] for r in written}
+    assert not any(r.get("source") == "written" for r in records)
+
+
+@pytest.mark.skipif(not RESERVED_CHECK.is_file(), reason="../shared is not beside the repository")
+def test_reserved_check_passes_on_every_data_file():
+    files = [LABELED, WRITTEN, *sorted((DATA / "sources").glob("*.jsonl")), *sorted((DATA / "samples").glob("*.txt")),
+             *sorted((DATA / "annotation").glob("*.jsonl")), *sorted((DATA / "annotation2").glob("*.jsonl"))]
+    result = subprocess.run([sys.executable, str(RESERVED_CHECK), *map(str, files)], capture_output=True, text=True)
+    assert result.returncode == 0, f"reserved text found: {result.stdout[:300]}"

@@ -113,3 +113,15 @@ def test_context_cap_is_applied_before_the_encoder():
     uncapped, capped = seen
     assert uncapped == [title, ""]
     assert title.startswith(capped[0]) and len(capped[0]) < len(title) and capped[1] == ""
+
+
+def test_unknown_key_in_labels_json_is_a_model_error(tmp_path):
+    from notice_nlp.errors import ModelError
+    from notice_nlp.model import LabelSpace
+    (tmp_path / "labels.json").write_text(json.dumps({"categories": [], "subcategories": [], "statuses": [],
+                                                      "from_the_future": 1}), "utf-8")
+    with pytest.raises(ModelError, match="from_the_future"):
+        LabelSpace.load(tmp_path)
+    (tmp_path / "labels.json").write_text("{not json", "utf-8")
+    with pytest.raises(ModelError, match="unreadable"):
+        LabelSpace.load(tmp_path)

@@ -1,6 +1,7 @@
 """The HTML viewer (notice_nlp.view): structure of the page, and a real headless Chromium."""
 from __future__ import annotations
 
+import copy
 import os
 import re
 import shutil
@@ -13,7 +14,7 @@ import pytest
 
 import notice_nlp
 from notice_nlp.taxonomy import STATUSES, categories, category_table, is_valid
-from notice_nlp.view import REVIEW_BELOW, iter_sentences, render_document, render_html
+from notice_nlp.view import REVIEW_BELOW, iter_sentences, needs_review, render_html
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 
@@ -75,10 +76,18 @@ def test_data_attributes_are_valid_codes(docs, tree):
         assert len(badge) == 1 and badge[0].get("data-status") == status
 
 
-def test_low_scores_are_marked_for_review(docs, tree):
+def test_output_without_a_review_flag_falls_back_to_the_score():
+    assert needs_review({"score": REVIEW_BELOW - 0.01}) and not needs_review({"score": REVIEW_BELOW})
+    assert needs_review({"score": 0.99, "review": True}) and not needs_review({"score": 0.1, "review": False})
+
+
+def test_flagged_sentences_are_marked_for_review(docs):
+    flagged = copy.deepcopy(docs[:2])
+    for n, sentence in enumerate(_sentences(flagged)):
+        sentence["review"] = n % 3 == 0
+    tree = lxml.html.fromstring(render_html(flagged))
     flags = [("review" in el.get("class").split()) for el in tree.xpath(SENTENCE)]
-    expected = [s["score"] is not None and s["score"] < REVIEW_BELOW for s in _sentences(docs)]
-    assert flags == expected
+    assert flags == [s["review"] for s in _sentences(flagged)]
     assert any(flags) and not all(flags)
     assert re.search(r"\.sentence\.review\{[^}]*dashed", render_html(docs[:1]))
 
@@ -222,9 +231,9 @@ def test_overlapping_and_misplaced_spans_do_not_break_the_text():
     assert count.text_content() == "5项"
 
 
-def test_render_document_and_fragment():
+def test_render_document_objects_and_fragment():
     doc = notice_nlp.tag_file(SAMPLES / "seed003.txt", model="keywords")
-    assert render_document(doc) == render_html([doc.to_dict()])
+    assert render_html(doc) == render_html([doc.to_dict()])
     assert render_html(doc.to_dict()) == render_html([doc.to_dict()])
     fragment = render_html([doc.to_dict()], page=False)
     assert fragment.startswith('<div class="nv">') and "<html" not in fragment
