@@ -20,7 +20,7 @@ from .classify import classify
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "tag": "pipeline", "tag_file": "pipeline",
+    "tag": "pipeline", "tag_file": "pipeline", "pipe": "batch", "ErrorRecord": "batch",
     "detect_status": "status", "extract_dates": "dates", "extract_counts": "counts",
     "split_sentences": "sentences", "Prediction": "prediction",
     "Document": "doc", "Section": "doc", "Issue": "doc", "Measure": "doc", "Sentence": "doc",

@@ -49,7 +49,8 @@ def document_sentences(doc: dict, model: str | None = "keywords") -> list[dict]:
     return [{"id": f"{doc['doc_id']}-{s.id}", "doc_id": doc["doc_id"], "text": s.text,
              "context": s.context, "category": s.category, "subcategory": s.subcategory,
              "categories": s.categories, "status": s.status,
-             "dates": s.dates, "counts": s.counts, "doc_date": tagged.meta.get("doc_date")}
+             "dates": s.in_sentence(s.dates), "counts": s.in_sentence(s.counts),
+             "doc_date": tagged.meta.get("doc_date")}
             for s in tagged.sentences]
 
 

@@ -6,14 +6,10 @@ import contextlib
 import glob
 import importlib.util
 import json
-import multiprocessing
 import os
 import sys
 from collections import Counter
-from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Optional
 
@@ -307,111 +303,22 @@ def _report(error: dict, bar=None) -> None:
         print(line, file=sys.stderr)
 
 
-# --- tagging a batch ----------------------------------------------------------
+# --- tagging a batch: a thin layer over notice_nlp.pipe -----------------------
 
 Outcome = tuple[Optional[dict], Optional[dict]]  # (document dict, None) or (None, error record)
 
 
-_WORKER_FAILURE: Exception | None = None  # set in a worker whose model failed to load
-
-
 def tag_files(files: list[Path], model: str | None, max_chars: int, jobs: int = 1) -> Iterator[Outcome]:
     """Tag files in input order, in ``jobs`` worker processes when more than one."""
-    if jobs > 1 and len(files) > 1:
-        return _tag_parallel(files, model, max_chars, min(jobs, len(files)))
-    return (tag_one(path, model, max_chars) for path in files)
+    from .batch import ErrorRecord, pipe
+    items = [f if isinstance(f, Path) else Path(f) for f in files]
+    for result in pipe(items, n_process=min(jobs, max(len(items), 1)), batch_size=1, model=model,
+                       max_chars=max_chars):
+        yield (None, result.to_dict()) if isinstance(result, ErrorRecord) else (result.to_dict(), None)
 
 
 def tag_one(path: Path, model: str | None, max_chars: int) -> Outcome:
     """Never raises: whatever goes wrong with one file becomes its error record."""
-    try:
-        from .pipeline import tag_file
-        if _WORKER_FAILURE is not None:
-            raise _WORKER_FAILURE
-        return tag_file(path, model=model, max_chars=max_chars).to_dict(), None
-    except NoticeError as exc:
-        return None, _error(path, type(exc).__name__, str(exc))
-    except Exception as exc:  # a bug on one odd file must not cost the rest of the batch
-        return None, _error(path, type(exc).__name__, f"{path}: unexpected {type(exc).__name__}: {exc}")
-
-
-def _init_worker(model: str | None, threads: int) -> None:
-    """Load the model once per worker process; a failure is kept and reported per file,
-    because an initializer that raises breaks the whole pool."""
-    global _WORKER_FAILURE
-    from .classify import load_classifier
-    os.environ["NOTICE_NLP_THREADS"] = str(threads)  # the cores are shared among the workers
-    try:
-        load_classifier(model)
-    except Exception as exc:
-        _WORKER_FAILURE = exc
-
-
-def _tag_parallel(files: list[Path], model: str | None, max_chars: int, jobs: int,
-                  work=tag_one) -> Iterator[Outcome]:
-    """Ordered results with at most ``4 * jobs`` files in flight, so memory stays
-    bounded even when one slow file holds up those behind it."""
-    workers, pending = _Workers(jobs, model), deque()
-
-    def outcome(path: Path, future) -> Outcome:
-        try:
-            return future.result()
-        except BrokenProcessPool:  # a worker died: every file in flight failed with it
-            return _alone(work, path, model, max_chars)
-        except Exception as exc:  # e.g. a result that would not pickle
-            return None, _error(path, type(exc).__name__, f"{path}: {type(exc).__name__}: {exc}")
-
-    try:
-        for path in files:
-            pending.append((path, workers.submit(work, path, model, max_chars)))
-            if len(pending) >= 4 * jobs:
-                yield outcome(*pending.popleft())
-        while pending:
-            yield outcome(*pending.popleft())
-    finally:
-        workers.close()
-
-
-def _alone(work, path: Path, model: str | None, max_chars: int) -> Outcome:
-    """Retry one file in a fresh worker of its own, so only the file that kills
-    a worker (out of memory, a crash in native code) is reported as failed."""
-    workers = _Workers(1, model)
-    try:
-        return workers.submit(work, path, model, max_chars).result()
-    except BrokenProcessPool:
-        return None, _error(path, "WorkerDied", f"{path}: the worker process tagging this file died "
-                            "(out of memory, or a crash in native code)")
-    except Exception as exc:
-        return None, _error(path, type(exc).__name__, f"{path}: {type(exc).__name__}: {exc}")
-    finally:
-        workers.close()
-
-
-class _Workers:
-    """A process pool that replaces itself when a worker dies, so the batch goes on."""
-
-    def __init__(self, jobs: int, model: str | None):
-        self.jobs, self.model = jobs, model
-        self.pool = self._start()
-
-    def _start(self) -> ProcessPoolExecutor:
-        # forkserver/spawn, not fork: the parent may hold threads (tqdm's monitor,
-        # onnxruntime's pool) that a forked child would inherit in a broken state
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-        if context.get_start_method() == "forkserver":  # workers then start with the libraries imported
-            context.set_forkserver_preload(["notice_nlp.pipeline"])
-        threads = max(1, (os.cpu_count() or 1) // self.jobs)
-        return ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_init_worker,
-                                   initargs=(self.model, threads))
-
-    def submit(self, *args):
-        try:
-            return self.pool.submit(*args)
-        except BrokenProcessPool:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = self._start()
-            return self.pool.submit(*args)
-
-    def close(self) -> None:
-        self.pool.shutdown(cancel_futures=True)
+    from .batch import ErrorRecord, tag_item
+    result = tag_item(Path(path), model, max_chars)
+    return (None, result.to_dict()) if isinstance(result, ErrorRecord) else (result.to_dict(), None)

@@ -1,4 +1,4 @@
-"""Count spans (taxonomy.md §4, §6): an engine over rules/counts.yaml.
+"""Count spans (docs/taxonomy.md §4, §6): an engine over rules/counts.yaml.
 
     >>> extract_counts("平台新增注册3.8万余人，清退款项27.46万元")
     [{'start': 6, 'end': 12, 'text': '3.8万余人', 'value': 38000, 'unit': '人', 'qualifier': 'more_than'}, {'start': 17, 'end': 24, 'text': '27.46万元', 'value': 274600, 'unit': '元', 'qualifier': None}]

@@ -1,6 +1,6 @@
 """The labeled sample set: loading, the document-level split manifest, assembly.
 
-``data/labeled.jsonl`` holds one measure sentence per line (interface.md);
+``data/labeled.jsonl`` holds one measure sentence per line (docs/annotation.md, "Record formats");
 ``data/splits.json`` assigns whole documents to train/dev/test.
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ def load_records(path: str | Path = LABELED) -> list[dict]:
     path = Path(path)
     if not path.is_file():
         raise NoticeError(f"{path}: no such labeled-data file (JSONL, one sentence per line; "
-                          "see interface.md)")
+                          "see docs/annotation.md)")
     records = []
     for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
         if line.strip():

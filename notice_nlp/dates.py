@@ -1,4 +1,4 @@
-"""Date spans (taxonomy.md §3, §6): a small engine over rules/dates.yaml.
+"""Date spans (docs/taxonomy.md §3, §6): a small engine over rules/dates.yaml.
 
     >>> extract_dates("2025年3月28日至6月30日，市委第四巡察组开展了巡察")
     [{'start': 0, 'end': 16, 'text': '2025年3月28日至6月30日', 'type': 'range', 'value': '2025-03-28/2025-06-30'}]

@@ -2,7 +2,7 @@
 
 Document → Section → Issue → Measure → Sentence, in the spirit of spaCy's
 Doc/Span. Sentences hold offsets into ``Document.text``; ``to_dict()`` gives
-the JSON of interface.md.
+the JSON of the interface contract (README, "How notice levels map to the JSON").
 """
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ class Sentence:
     start: int
     end: int
     context: str | None = None  # issue (else section) title, enumerator removed
+    # Every offset on a Sentence — its own start/end and those of its dates and counts —
+    # indexes Document.text, as in the JSON; ``in_sentence`` gives sentence-relative copies.
     category: str | None = None
     subcategory: str | None = None
     score: float | None = None
@@ -36,14 +38,14 @@ class Sentence:
             "category": self.category, "subcategory": self.subcategory,
             "score": None if self.score is None else round(float(self.score), 4),
             "categories": list(self.categories), "status": self.status, "review": self.review,
-            "dates": [_absolute(span, self.start) for span in self.dates],
-            "counts": [_absolute(span, self.start) for span in self.counts],
+            "dates": [dict(span) for span in self.dates],
+            "counts": [dict(span) for span in self.counts],
         }
 
-
-def _absolute(span: dict, offset: int) -> dict:
-    """Spans are found on the sentence; the JSON indexes the document text."""
-    return {**span, "start": span["start"] + offset, "end": span["end"] + offset}
+    def in_sentence(self, spans: list[dict]) -> list[dict]:
+        """``dates``/``counts`` with offsets into ``self.text`` instead of ``doc.text``
+        (the labeled-data format counts from the sentence)."""
+        return [{**span, "start": span["start"] - self.start, "end": span["end"] - self.start} for span in spans]
 
 
 @dataclass
@@ -63,7 +65,7 @@ class Issue:
     measures: list[Measure] = field(default_factory=list)
     # Titles of the headings between the section heading and the issue heading
     # (enumerators removed), joined with " / "; None when the issue sits right
-    # under its section. An extension of the interface.md contract.
+    # under its section. An extension of the interface contract.
     group: str | None = None
 
     def to_dict(self) -> dict[str, Any]:

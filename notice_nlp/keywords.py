@@ -1,4 +1,4 @@
-"""The keyword baseline: category cues of taxonomy.md §1, scored by match length.
+"""The keyword baseline: category cues of docs/taxonomy.md §1, scored by match length.
 
 Honest and transparent, kept as the baseline the fine-tuned model must beat.
 The sentence's own words count fully; the issue title only breaks ties

@@ -1,4 +1,4 @@
-"""Sentence and issue status (taxonomy.md §2, §6): an engine over rules/status.yaml.
+"""Sentence and issue status (docs/taxonomy.md §2, §6): an engine over rules/status.yaml.
 
     >>> detect_status("目前施工前准备基本就绪。")
     'in_progress'

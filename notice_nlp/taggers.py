@@ -27,9 +27,15 @@ def tag_dates(doc: Document) -> None:
     ref = doc.meta.get("doc_date")
     for sentence in doc.sentences:
         k = bisect_right(ends, sentence.start)
-        sentence.dates = extract_dates(sentence.text, ref, year=years[k - 1][1] if k else None)
+        sentence.dates = in_document(extract_dates(sentence.text, ref, year=years[k - 1][1] if k else None),
+                                     sentence.start)
 
 
 def tag_counts(doc: Document) -> None:
     for sentence in doc.sentences:
-        sentence.counts = extract_counts(sentence.text)
+        sentence.counts = in_document(extract_counts(sentence.text), sentence.start)
+
+
+def in_document(spans: list[dict], offset: int) -> list[dict]:
+    """Spans found on a sentence, moved to index ``doc.text`` like everything on a Document."""
+    return [{**span, "start": span["start"] + offset, "end": span["end"] + offset} for span in spans]

@@ -1,4 +1,4 @@
-"""The category and status codes of taxonomy.md, loaded from rules/categories.yaml."""
+"""The category and status codes of docs/taxonomy.md, loaded from rules/categories.yaml."""
 from __future__ import annotations
 
 from functools import cache

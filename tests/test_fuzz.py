@@ -63,8 +63,8 @@ def test_tag_any_text(text, doc_date):
         assert s.text and s.text == s.text.strip()
         assert doc.text[s.start:s.end] == s.text and s.start >= previous  # ordered, disjoint
         previous = s.end
-        _check_spans(s.text, s.dates)
-        _check_spans(s.text, s.counts)
+        _check_spans(doc.text, s.dates + s.counts)  # one offset convention: doc.text
+        _check_spans(s.text, s.in_sentence(s.dates) + s.in_sentence(s.counts))
     out = doc.to_dict()
     json.dumps(out, ensure_ascii=False).encode("utf-8")  # writable as UTF-8 (no lone surrogates)
     for s in (s for sec in out["sections"] for i in sec["issues"] for m in i["measures"] for s in m["sentences"]):

@@ -90,3 +90,13 @@ def test_classify_api():
 def test_keyword_baseline_stays_available():
     doc = notice_nlp.tag("一、整改情况\n严格执行政府采购制度，规范招标流程。", model="keywords")
     assert doc.sentences[0].category == "finance"
+
+
+def test_one_offset_convention_objects_and_json_index_doc_text():
+    doc = notice_nlp.tag_file(SAMPLES / "seed000.txt", model="keywords")
+    out = [s for sec in doc.to_dict()["sections"] for i in sec["issues"] for m in i["measures"] for s in m["sentences"]]
+    spans = [span for s in doc.sentences for span in s.dates + s.counts]
+    assert spans and spans == [span for s in out for span in s["dates"] + s["counts"]]
+    assert all(doc.text[span["start"]:span["end"]] == span["text"] for span in spans)
+    first = next(s for s in doc.sentences if s.dates)
+    assert [first.text[d["start"]:d["end"]] for d in first.in_sentence(first.dates)] == [d["text"] for d in first.dates]
