@@ -99,24 +99,25 @@ def run_folds(name: str, records: list[dict], folds, labels: LabelSpace, args) -
         module, _ = _fit(base, tokenizer, labels, train, [], args.epochs, batch_size=16, lr=args.lr,
                          head_lr=1e-3, seed=13, context_dropout=0.3, layers=args.layers)
         out = _outputs(module, tokenizer, test, labels)
-        np.savez(path, key=key, test_idx=test_idx, **out)
+        np.savez(path, key=key, ids=np.array([r["id"] for r in test]), **out)
         print(f"{name} fold {k}/{len(folds)}: {len(train)} training sentences ({len(written)} written), "
               f"{len(test)} test sentences, {time.time() - started:.0f} s", flush=True)
 
 
-def load_run(folder: Path, records, folds) -> dict[str, np.ndarray] | None:
-    """The out-of-fold logits of a run, or None while a fold is missing or stale."""
-    full = {}
-    for k, (_, test_idx) in enumerate(folds, 1):
-        path = folder / f"fold{k}.npz"
-        if not path.is_file():
-            return None
+def load_run(folder: Path, records, folds=None) -> dict[str, np.ndarray] | None:
+    """The out-of-fold logits of a run for the current records, or None while one is missing.
+
+    Logits are kept by sentence id, so a run stays usable when labels are corrected or a
+    non-measure is dropped later: each stored prediction still comes from a model that never
+    saw its document."""
+    by_id: dict[str, dict[str, np.ndarray]] = {}
+    for path in sorted(folder.glob("fold*.npz")):
         data = np.load(path)
-        if str(data["key"]) != fold_key(records, test_idx):
-            return None
-        for name in OUTPUTS:
-            full.setdefault(name, np.zeros((len(records), data[name].shape[1]), np.float32))[test_idx] = data[name]
-    return full
+        for j, sid in enumerate(data["ids"]):
+            by_id[str(sid)] = {name: data[name][j] for name in OUTPUTS}
+    if not by_id or any(r["id"] not in by_id for r in records):
+        return None
+    return {name: np.stack([by_id[r["id"]][name] for r in records]) for name in OUTPUTS}
 
 
 def report(records, folds, labels: LabelSpace) -> None:

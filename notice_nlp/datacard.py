@@ -46,10 +46,15 @@ def agreement(first_dir: Path = DATA / "annotation", second_dir: Path = DATA / "
     return out
 
 
-def _first_labels(path: Path = DATA / "adjudication.jsonl") -> dict[str, dict]:
-    """The first annotator's own labels of adjudicated sentences: the annotation files hold the
-    decisions, so agreement is measured on the labels as they were before adjudication."""
-    return {row["id"]: row["first"] for row in _rows(path)} if path.is_file() else {}
+def _first_labels(adjudication: Path = DATA / "adjudication.jsonl",
+                  review: Path = DATA / "cleanlab_review.jsonl") -> dict[str, dict]:
+    """The first annotator's own labels of sentences changed later (adjudication, then the
+    cleanlab review): the annotation files hold the decisions, so agreement is measured on
+    the labels as they were before either."""
+    first = {row["id"]: row["before"] for row in _rows(review) if row["decision"] != "keep"} if review.is_file() else {}
+    if adjudication.is_file():
+        first.update({row["id"]: row["first"] for row in _rows(adjudication)})
+    return first
 
 
 def _place(rec: dict, kind: str) -> None:
