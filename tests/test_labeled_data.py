@@ -52,7 +52,9 @@ def test_labeled_sentences_are_the_pipelines_sentences(doc):
     annotated = DATA / "annotation" / f"{doc['doc_id']}.jsonl"
     not_measures = {row["text"] for row in map(json.loads, annotated.read_text("utf-8").splitlines())
                     if row["category"] == NOT_A_MEASURE}
-    assert mine == [(s["id"], s["text"]) for s in document_sentences(doc) if s["text"] not in not_measures]
+    # a DROP row may hold the text from before a splitter fix (a run-in label since stripped)
+    assert mine == [(s["id"], s["text"]) for s in document_sentences(doc)
+                    if not any(t.endswith(s["text"]) or t.startswith(s["text"]) for t in not_measures)]
 
 
 @pytest.fixture(scope="module")
