@@ -114,7 +114,9 @@ class Document:
             "sentences": len(sentences),
             "by_category": dict(Counter(s.category for s in sentences if s.category)),
             "by_status": dict(Counter(s.status for s in sentences)),
-            "issues": len(self.issues),
+            # problems the notice names: an untitled issue (the text under a section with no
+            # problem heading, such as the opening summary) is not one
+            "issues": sum(issue.title is not None for issue in self.issues),
             "issues_completed": sum(i.status == "completed" for i in self.issues),
         }
 

@@ -75,6 +75,12 @@ def compiled(name: str) -> re.Pattern:
 
 
 @cache
+def date_only_line() -> re.Pattern:
+    """A line that is nothing but a date (and perhaps a time): rules/layout.yaml ``date_only_line``."""
+    return re.compile(rules()["date_only_line"])
+
+
+@cache
 def marker_re(name: str) -> re.Pattern:
     """Leading label such as "整改情况：" (optionally after an enumerator)."""
     labels = sorted(rules()[name], key=len, reverse=True)

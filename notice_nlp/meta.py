@@ -14,10 +14,16 @@ _TITLE = re.compile(r"[^\n]{0,80}(?:整改|巡察|巡视)[^\n]{0,40}(?:通报|�
 _ISSUER = re.compile(r"(中共[^\n，,。关]{2,40}(?:委员会|党委|党组|工委|党总支|支部委员会))")
 # Without 中共: whoever speaks before 关于 in the title ("张范街道社区卫生服务中心关于……").
 _ISSUER_SHORT = re.compile(r"^(?:【[^】]*】)?([^\n，,。“]{2,40}?)关于")
+# 市委第一巡察组, 省委第三巡视组, 县委第二机动巡察组, 市委提级巡察组, 市委医疗卫生领域第六专项巡察组
 _INSPECTOR = re.compile(
     r"((?:[十一二三四五六七八九]+届)?(?:中央|省委|市委|区委|县委|旗委|州委|盟委|工委)"
-    r"(?:第[一二三四五六七八九十\d]+轮)?(?:巡视|巡察)?(?:第[一二三四五六七八九十\d]+|[一二三四五六七八九十]+)?"
-    r"(?:巡视|巡察)(?:[一二三四五六七八九十]+)?组)")
+    r"(?:第[一二三四五六七八九十\d]+轮)?(?:[^\s，,。、；;（(“”]{2,10}领域)?(?:巡视|巡察)?"
+    r"(?:第[一二三四五六七八九十\d]+|[一二三四五六七八九十]+)?"
+    r"(?:机动|提级|交叉|专项|联动)?(?:巡视|巡察)(?:[一二三四五六七八九十]+)?组)")
+# The inspected body named only in the preamble: "……巡察组对某县人民医院党委开展了巡察".
+_PREAMBLE_ISSUER = re.compile(
+    r"(?:巡察|巡视)组对([^\s，,。；;“”]{2,40}?(?:党委|党组|党总支|党支部|党工委|工委|委员会))"
+    r"(?:进行了|开展了|进行|开展|实施了|实施)")
 _PHONE = re.compile(r"(?:联系电话|电话|举报电话)[:：]?\s*([\d\-—－()（）\s]{7,20}\d)")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 _ADDRESS = re.compile(r"(?:通讯地址|地址|来信地址)[:：]\s*([^；;。\n]{4,60})")
@@ -53,7 +59,7 @@ def _issuer(title: str, head: str) -> str | None:
         found = _ISSUER.search(source)
         if found:
             return found.group(1)
-    found = _ISSUER_SHORT.search(title)
+    found = _ISSUER_SHORT.search(title) or _PREAMBLE_ISSUER.search(head)
     return found.group(1) if found else None
 
 

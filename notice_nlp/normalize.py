@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .layout import SENTENCE_END, compiled, match_enumerator, rules
+from .layout import SENTENCE_END, compiled, date_only_line, match_enumerator, rules
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\ufeff\u2028\u2029]")
 _SPACES = re.compile(r"[^\S\n]+")
@@ -21,7 +21,6 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _INLINE_HEADING = re.compile(
     r"(?<=[。；;:：])[^\S\n]+(?=(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|[（(]?\d{1,2}[）)．.]))"
 )
-_DATE_ONLY = re.compile(r"^\d{4}\s*[年\-./]\s*\d{1,2}\s*[月\-./]\s*\d{1,2}\s*日?$")
 _TITLEISH = re.compile(r"(通报|公告|情况)$|(委员会|党委|党组|工委|党总支|支部)$")
 _LINE_ENDS = SENTENCE_END + "：:”\"）)》】"
 
@@ -44,7 +43,7 @@ def normalise(raw: str) -> NormalisedText:
     lines = []
     for line in _split_lines(raw):
         line = _remove_debris(line)
-        if not line or _take_chrome(line, chrome):
+        if not line or _take_chrome(line, chrome) or _take_head_date(line, lines, chrome):
             continue
         for part in _INLINE_HEADING.split(line):
             lines.extend(_split_heading_from_body(part.strip()))
@@ -123,7 +122,18 @@ def _split_heading_from_body(line: str) -> list[str]:
 
 
 def _is_heading_like(line: str) -> bool:
-    return match_enumerator(line) is not None or _DATE_ONLY.match(line) is not None
+    return match_enumerator(line) is not None or date_only_line().match(line) is not None
+
+
+def _take_head_date(line: str, kept: list[str], chrome: dict[str, str]) -> bool:
+    """A date-only line near the top, before any heading ("2024-10-15 16:30" under the title):
+    the page's publication date, kept as meta unless a labelled date came first."""
+    if len(kept) >= rules()["date_only_head_lines"] or any(match_enumerator(k) for k in kept):
+        return False
+    if not date_only_line().match(line):
+        return False
+    chrome.setdefault("doc_date", line)
+    return True
 
 
 def _joinable(line: str, following: str) -> bool:

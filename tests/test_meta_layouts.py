@@ -1,0 +1,56 @@
+"""Meta on layouts the seed notices do not show (issue: reading unfamiliar layouts)."""
+import datetime as dt
+
+import pytest
+
+import notice_nlp
+
+BODY = "一、整改情况\n目前已完成整改3项。"
+TITLE = "关于巡察整改进展情况的通报\n"
+
+
+@pytest.mark.parametrize("head,doc_date", [
+    ("发布时间：2024-11-03 09:12:40\n", "2024-11-03"),
+    ("更新时间：2024-06-18\n", "2024-06-18"),
+    ("2024-10-15 16:30\n", "2024-10-15"),
+    ("2024年10月15日\n", "2024-10-15"),
+])
+def test_publication_date_in_page_chrome(head, doc_date):
+    doc = notice_nlp.tag(TITLE + head + BODY, model="keywords")
+    assert doc.meta["doc_date"] == doc_date
+    assert doc.sentences[0].dates[0]["value"] == doc_date  # 目前 resolves against it
+    assert all("16:30" not in s.text and "2024" not in s.text for s in doc.sentences)
+
+
+@pytest.mark.parametrize("preamble,issuer,inspector", [
+    ("根据市委统一部署，市委第一巡察组对某县人民医院党委开展了巡察。", "某县人民医院党委", "市委第一巡察组"),
+    ("根据县委统一部署，县委第二机动巡察组对县疾控中心党支部开展了巡察。", "县疾控中心党支部", "县委第二机动巡察组"),
+    ("根据市委统一部署，市委提级巡察组对某镇党委开展了巡察。", "某镇党委", "市委提级巡察组"),
+    ("根据省委统一部署，省委第三巡视组对省卫生健康委党组进行了巡视。", "省卫生健康委党组", "省委第三巡视组"),
+    ("根据市委统一部署，市委医疗卫生领域第六专项巡察组对太和县人民医院党委开展了专项巡察。",
+     "太和县人民医院党委", "市委医疗卫生领域第六专项巡察组"),
+])
+def test_issuer_and_inspector_from_the_preamble(preamble, issuer, inspector):
+    doc = notice_nlp.tag(TITLE + preamble + "\n" + BODY, model="keywords")
+    assert (doc.meta["issuer"], doc.meta["inspector"]) == (issuer, inspector)
+
+
+@pytest.mark.parametrize("signature,doc_date", [("2023年11月", "2023-11"), ("二〇二四年十二月二十日", "2024-12-20")])
+def test_signature_dated_by_month_or_in_chinese_numerals(signature, doc_date):
+    doc = notice_nlp.tag(TITLE + BODY + "\n中共某县人民医院委员会\n" + signature, model="keywords")
+    assert doc.meta["doc_date"] == doc_date
+    assert doc.sentences[0].dates[0]["value"] == doc_date
+
+
+@pytest.mark.parametrize("given,expected", [
+    (dt.datetime(2025, 7, 1, 9, 30), "2025-07-01"), (dt.date(2025, 7, 1), "2025-07-01"),
+    ("2025-07", "2025-07"), ("2025", "2025"), ("2025-07-01T09:30:00", "2025-07-01"),
+])
+def test_doc_date_accepts_every_precision_and_datetimes(given, expected):
+    assert notice_nlp.tag(BODY, doc_date=given, model="keywords").meta["doc_date"] == expected
+
+
+def test_summary_counts_titled_issues_only():
+    text = "一、整改工作基本情况\n成立领导小组。\n二、整改落实情况\n（一）关于学习不深入的问题\n开展专题学习3次。\n（二）关于制度不健全的问题\n修订制度5项。"
+    doc = notice_nlp.tag(text, model="keywords")
+    assert len(doc.issues) == 3 and doc.summary()["issues"] == 2
