@@ -19,7 +19,7 @@ _SPACES = re.compile(r"[^\S\n]+")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 # "。 二、整改…" on one line (pages flattened to one paragraph): break before the heading.
 _INLINE_HEADING = re.compile(
-    r"(?<=[。；;:：])[^\S\n]+(?=(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|[（(]?\d{1,2}[）)．.]))"
+    r"(?<=[。；;:：])[^\S\n]+(?=(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|[（(]?\d{1,2}[）)．.](?![\d．.])))"
 )
 _TITLEISH = re.compile(r"(通报|公告|情况)$|(委员会|党委|党组|工委|党总支|支部)$")
 _LINE_ENDS = SENTENCE_END + "：:”\"）)》】"

@@ -51,3 +51,9 @@ def test_widget_line_keeps_its_date():
     raw = "消息来源: 直属机关纪委 作者: 发布时间: 2025- 01- 20 11: 12 阅读次数: 字体:[大 中 ]\n正文。"
     norm = normalise(raw)
     assert norm.chrome["doc_date"] == "2025-01-20" and norm.text == "正文。"
+
+
+def test_a_decimal_after_a_full_stop_is_no_enumerator():
+    from notice_nlp.normalize import normalise
+    assert normalise("完成整改。 1.5万元已退还个人。").text == "完成整改。 1.5万元已退还个人。"
+    assert normalise("完成整改。 2.加强管理。").text == "完成整改。\n2.加强管理。"

@@ -44,3 +44,11 @@ def test_unclosed_quote_does_not_swallow_the_paragraph():
 def test_non_str_is_a_notice_error(bad):
     with pytest.raises(NoticeError, match="needs a str"):
         split_sentences(bad)
+
+
+def test_run_in_progress_label_is_not_part_of_the_sentence():
+    import notice_nlp
+    doc = notice_nlp.tag("一、整改落实情况\n（一）关于考核不完善的问题\n整改进展：一是完善科室考核办法。二是修订绩效方案。",
+                         model="keywords")
+    assert [s.text for s in doc.sentences] == ["一是完善科室考核办法。", "二是修订绩效方案。"]
+    assert all(doc.text[s.start:s.end] == s.text for s in doc.sentences)
