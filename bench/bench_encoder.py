@@ -64,7 +64,7 @@ def peak_rss_mb() -> float:
 
 def prepare() -> dict:
     """Build the base model and its int8 ONNX export if missing; return their figures."""
-    from notice_nlp.base_model import build_base_model
+    from notice_nlp.training.base_model import build_base_model
 
     info = {}
     if not (BASE / "conversion.json").is_file():
@@ -79,7 +79,7 @@ def prepare() -> dict:
     if not onnx_path.is_file():
         from transformers import AutoModel, AutoTokenizer
 
-        from notice_nlp.onnx_export import MeanPooled, export_onnx
+        from notice_nlp.training.onnx_export import MeanPooled, export_onnx
 
         started = time.perf_counter()
         export_onnx(MeanPooled(AutoModel.from_pretrained(BASE)), AutoTokenizer.from_pretrained(BASE), onnx_path)
@@ -116,7 +116,7 @@ def run_torch(n: int, batch: int, threads: int):
 
 
 def run_onnx(n: int, batch: int, threads: int):
-    from notice_nlp.encoder_runtime import OnnxEncoder
+    from notice_nlp.classifier.encoder_runtime import OnnxEncoder
 
     encoder = OnnxEncoder(ONNX_DIR, batch_size=batch, threads=threads)
     all_texts = texts(n)

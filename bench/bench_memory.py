@@ -25,7 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from notice_nlp.reader import DEFAULT_MAX_CHARS  # noqa: E402
+from notice_nlp.text.reader import DEFAULT_MAX_CHARS  # noqa: E402
 
 DEFAULT_SEED = REPO / "data" / "samples" / "seed000.txt"
 
@@ -59,7 +59,7 @@ def child(path: str, model: str | None, max_chars: int) -> None:
     """Runs in a fresh process: tag one file, print one JSON line of figures."""
     started = time.perf_counter()
     import notice_nlp
-    from notice_nlp.classify import load_classifier
+    from notice_nlp.classifier.classify import load_classifier
     from notice_nlp.errors import DocumentTooLarge
 
     notice_nlp.tag("一、整改情况\n成立领导小组。", model=model)  # imports, rule tables, the classifier

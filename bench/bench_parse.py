@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_parse.py [--runs 20] [--target-ms 50]
 
-Times ``notice_nlp.normalize.normalise`` then ``notice_nlp.structure.build_document``
+Times ``notice_nlp.text.normalize.normalise`` then ``notice_nlp.text.structure.build_document``
 (which splits the measure text into sentences) on each sample in data/samples,
 after one warm-up run (rule tables compiled, caches filled); prints the median of
 --runs runs in ms, and whether it is within the target. No meta extraction, no
@@ -15,8 +15,8 @@ import statistics
 import time
 from pathlib import Path
 
-from notice_nlp.normalize import normalise
-from notice_nlp.structure import build_document
+from notice_nlp.text.normalize import normalise
+from notice_nlp.text.structure import build_document
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((REPO / "data" / "samples").glob("*.txt"))

@@ -112,7 +112,7 @@ def torch_forward(folder: Path, sentences: list, threads: int, max_length: int, 
 
 def model_label(model: str | None) -> tuple[str, int, int | None]:
     """What ``model`` resolves to, its max_length and encoder layer count (for the torch comparison)."""
-    from notice_nlp.classify import BUNDLED_MODEL
+    from notice_nlp.classifier.classify import BUNDLED_MODEL
 
     folder = Path(model) if model not in (None, "keywords") else BUNDLED_MODEL
     if model == "keywords" or not (folder / "labels.json").is_file():
@@ -124,7 +124,7 @@ def model_label(model: str | None) -> tuple[str, int, int | None]:
 
 def classify_rate(model: str | None, sentences: list, batch: int | None) -> tuple[float, int]:
     """Sentences/s of the classifier alone over the sentences (with their contexts)."""
-    from notice_nlp.classify import load_classifier
+    from notice_nlp.classifier.classify import load_classifier
     encoder = getattr(load_classifier(model).classifier, "encoder", None)
     shipped = encoder.batch_size if encoder else 0
     if encoder and batch:
@@ -141,8 +141,8 @@ def one_batch_at_a_time_rate(model: str | None, sentences: list) -> float | None
     time, ONNX Runtime's own intra-op threads on every core (None for the keyword baseline)."""
     import onnxruntime as ort
 
-    from notice_nlp.classify import load_classifier
-    from notice_nlp.model import OnnxClassifier
+    from notice_nlp.classifier.classify import load_classifier
+    from notice_nlp.classifier.model import OnnxClassifier
 
     shipped = getattr(load_classifier(model).classifier, "encoder", None)
     if shipped is None:

@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from notice_nlp import counts, dates  # noqa: E402
-from notice_nlp.counts import extract_counts  # noqa: E402
-from notice_nlp.dates import extract_dates  # noqa: E402
-from notice_nlp.status import detect_status  # noqa: E402
+from notice_nlp.tagging import counts, dates  # noqa: E402
+from notice_nlp.tagging.counts import extract_counts  # noqa: E402
+from notice_nlp.tagging.dates import extract_dates  # noqa: E402
+from notice_nlp.tagging.status import detect_status  # noqa: E402
 
 DEFAULT_SEEDS = Path(__file__).resolve().parents[1] / "data" / "samples"
 

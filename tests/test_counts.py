@@ -5,8 +5,8 @@ Each case: text and the expected spans as (text, value, unit, qualifier).
 """
 import pytest
 
-from notice_nlp.counts import extract_counts
-from notice_nlp.dates import extract_dates
+from notice_nlp.tagging.counts import extract_counts
+from notice_nlp.tagging.dates import extract_dates
 from notice_nlp.errors import NoticeError, NoticeTypeError
 
 CASES = [

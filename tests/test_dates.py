@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from notice_nlp.dates import InvalidDateError, explicit_years, extract_dates
+from notice_nlp.tagging.dates import InvalidDateError, explicit_years, extract_dates
 from notice_nlp.errors import NoticeError, NoticeTypeError
 
 REF = {"ref_date": "2025-06-30", "year": 2025}  # document date, nearest explicit year

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import notice_nlp
 from notice_nlp import detect_status, errors, extract_counts, extract_dates, split_sentences
-from notice_nlp.normalize import normalise
+from notice_nlp.text.normalize import normalise
 
 from test_robustness import NOTICE, NOTICE_LINES, make_docx, make_html, make_pdf, paragraphs, time_limit
 

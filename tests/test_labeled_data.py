@@ -6,7 +6,7 @@ import pytest
 import subprocess
 import sys
 
-from notice_nlp.annotate import DATA, NOT_A_MEASURE, check_record, document_sentences, source_documents
+from annotate import DATA, NOT_A_MEASURE, check_record, document_sentences, source_documents
 from notice_nlp.dataset import LABELED, load_splits
 from notice_nlp.taxonomy import categories
 

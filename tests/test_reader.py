@@ -3,7 +3,7 @@ import codecs
 import pytest
 
 from notice_nlp import errors
-from notice_nlp.reader import read_file
+from notice_nlp.text.reader import read_file
 
 TEXT = "中共某某医院委员会关于巡察整改进展情况的通报\n一、整改情况\n成立巡察整改工作领导小组，召开专题会议3次。\n"
 

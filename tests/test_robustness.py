@@ -27,7 +27,7 @@ import pytest
 
 import notice_nlp
 from notice_nlp import errors
-from notice_nlp.reader import DEFAULT_MAX_CHARS
+from notice_nlp.text.reader import DEFAULT_MAX_CHARS
 
 from conftest import WEB
 

@@ -3,7 +3,7 @@ sentences quoted verbatim from the seed notices and the web corpus."""
 import pytest
 
 from notice_nlp.errors import NoticeError, NoticeTypeError
-from notice_nlp.status import STATUSES, detect_issue_status, detect_status
+from notice_nlp.tagging.status import STATUSES, detect_issue_status, detect_status
 
 SENTENCES = [
     # ---- unfinished (§2 cues)

@@ -3,8 +3,8 @@ import re
 
 import pytest
 
-from notice_nlp.normalize import normalise
-from notice_nlp.structure import build_document
+from notice_nlp.text.normalize import normalise
+from notice_nlp.text.structure import build_document
 
 from conftest import seed_texts, web_records
 

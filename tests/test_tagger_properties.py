@@ -4,10 +4,10 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from notice_nlp.counts import extract_counts
-from notice_nlp.dates import explicit_years, extract_dates
+from notice_nlp.tagging.counts import extract_counts
+from notice_nlp.tagging.dates import explicit_years, extract_dates
 from notice_nlp.errors import NoticeError
-from notice_nlp.status import STATUSES, detect_issue_status, detect_status
+from notice_nlp.tagging.status import STATUSES, detect_issue_status, detect_status
 
 DATE_TYPES = {"date", "month", "year", "part", "range", "deadline", "frequency", "relative"}
 QUALIFIERS = {None, "more_than", "about", "nearly", "at_least", "at_most"}

@@ -1,4 +1,4 @@
-"""The HTML viewer (notice_nlp.view): structure of the page, and a real headless Chromium."""
+"""The HTML viewer (notice_nlp.output.view): structure of the page, and a real headless Chromium."""
 from __future__ import annotations
 
 import copy
@@ -14,7 +14,7 @@ import pytest
 
 import notice_nlp
 from notice_nlp.taxonomy import STATUSES, categories, category_table, is_valid
-from notice_nlp.view import REVIEW_BELOW, iter_sentences, needs_review, render_html
+from notice_nlp.output.view import REVIEW_BELOW, iter_sentences, needs_review, render_html
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 

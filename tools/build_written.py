@@ -2,7 +2,7 @@
 
     python tools/build_written.py work/written/*.jsonl [--out data/written.jsonl]
 
-Each line is checked against the taxonomy (notice_nlp.annotate.check_record), given a
+Each line is checked against the taxonomy (tools/annotate.py, check_record), given a
 unique id and ``"source": "written"``; exact duplicates, and near-duplicates of any
 real labeled sentence (character-trigram Jaccard ≥ 0.6, so a written sentence never
 paraphrases an evaluation sentence), are dropped and counted.
@@ -18,7 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from notice_nlp.annotate import check_record  # noqa: E402
+from annotate import check_record  # noqa: E402
 from notice_nlp.dataset import LABELED, load_records  # noqa: E402
 
 NEAR = 0.6

@@ -24,7 +24,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from cross_validate import CV_DIR, fold_indices, load_run  # noqa: E402
 from notice_nlp.dataset import load_records  # noqa: E402
-from notice_nlp.model import softmax  # noqa: E402
+from notice_nlp.classifier.model import softmax  # noqa: E402
 from notice_nlp.taxonomy import STATUSES, categories  # noqa: E402
 
 

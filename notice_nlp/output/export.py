@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from .taxonomy import STATUSES
+from ..taxonomy import STATUSES
 
 FORMATS = ("json", "jsonl", "csv", "xlsx", "html")
 _SUFFIXES = {".json": "json", ".jsonl": "jsonl", ".csv": "csv", ".xlsx": "xlsx", ".html": "html", ".htm": "html"}

@@ -1,6 +1,6 @@
 """Figures of the data card (data/README.md), computed from the files — never typed by hand.
 
-    python -m notice_nlp.datacard            # prints the tables as Markdown
+    python tools/datacard.py            # prints the tables as Markdown
 """
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from .annotate import DATA, align, document_sentences, source_documents
-from .dataset import load_records, load_splits
-from .evaluate import span_scores
+from annotate import DATA, align, document_sentences, source_documents
+from notice_nlp.dataset import load_records, load_splits
+from notice_nlp.evaluate import span_scores
 
 
 def _rows(path: Path) -> list[dict]:
@@ -58,7 +58,7 @@ def _first_labels(adjudication: Path = DATA / "adjudication.jsonl",
 
 
 def _place(rec: dict, kind: str) -> None:
-    from .annotate import _place_spans
+    from annotate import _place_spans
     _place_spans(rec, kind)
 
 

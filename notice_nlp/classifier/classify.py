@@ -11,15 +11,15 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from .doc import Document
-from .errors import ModelError, NoticeTypeError
+from ..doc import Document
+from ..errors import ModelError, NoticeTypeError
 from .keywords import KeywordClassifier
 from .prediction import Prediction
 
 CHUNK = 512
 # Where the wheel puts the model (package data), then where a source checkout keeps it.
-_MODEL_PLACES = (Path(__file__).resolve().parent / "bundled_model",
-                 Path(__file__).resolve().parents[1] / "models" / "notice-classifier")
+_MODEL_PLACES = (Path(__file__).resolve().parents[1] / "bundled_model",
+                 Path(__file__).resolve().parents[2] / "models" / "notice-classifier")
 BUNDLED_MODEL = next((p for p in _MODEL_PLACES if (p / "model.onnx").is_file()), _MODEL_PLACES[-1])
 KEYWORDS = "keywords"
 

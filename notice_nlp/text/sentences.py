@@ -6,7 +6,7 @@ Offsets are kept so every sentence indexes ``doc.text``.
 """
 from __future__ import annotations
 
-from .errors import NoticeTypeError
+from ..errors import NoticeTypeError
 from .layout import INLINE_MEASURE_ENUM, SENTENCE_END
 
 _PAIRS = {"“": "”", "‘": "’", "《": "》", "（": "）", "(": ")", "【": "】", "「": "」",

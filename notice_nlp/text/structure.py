@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .doc import Document, Issue, Measure, Section, Sentence
+from ..doc import Document, Issue, Measure, Section, Sentence
 from .layout import (INLINE_MEASURE_ENUM, SENTENCE_END, compiled, date_only_line, inline_marker_re,
                      marker_re, match_enumerator, strip_enumerator)
 from .sentences import sentence_spans
-from .status import detect_issue_status
+from ..tagging.status import detect_issue_status
 
 MAX_HEADING_CHARS = 60
 MAX_PROBLEM_HEADING_CHARS = 150

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .prediction import Prediction
-from .taxonomy import category_table
+from ..taxonomy import category_table
 
 CONTEXT_WEIGHT = 0.3
 

@@ -27,7 +27,7 @@ from importlib import resources
 
 import yaml
 
-from .errors import NoticeError, NoticeTypeError
+from ..errors import NoticeError, NoticeTypeError
 
 __all__ = ["extract_dates", "explicit_years", "InvalidDateError"]
 

@@ -5,7 +5,7 @@ from bisect import bisect_right
 
 from .counts import extract_counts
 from .dates import explicit_years, extract_dates
-from .doc import Document
+from ..doc import Document
 from .status import detect_status
 
 

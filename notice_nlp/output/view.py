@@ -26,7 +26,7 @@ import html
 from collections import Counter
 from typing import Any, Iterable
 
-from .taxonomy import STATUSES, category_table
+from ..taxonomy import STATUSES, category_table
 
 REVIEW_BELOW = 0.5
 

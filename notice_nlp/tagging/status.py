@@ -22,7 +22,7 @@ from importlib import resources
 import yaml
 
 from .dates import extract_dates
-from .errors import NoticeTypeError
+from ..errors import NoticeTypeError
 
 __all__ = ["STATUSES", "detect_status", "detect_issue_status"]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from .encoder_runtime import OnnxEncoder
-from .errors import ModelError
+from ..errors import ModelError
 from .prediction import Prediction
 
 OUTPUTS = ("category", "subcategory", "multilabel", "status")

@@ -1,8 +1,8 @@
 """The labeling procedure of the sample set, as commands a user can rerun on their own notices.
 
-    python -m notice_nlp.annotate preannotate OUT_DIR   # one JSONL per document, pre-labeled
-    python -m notice_nlp.annotate check FILE...         # validate, fill span offsets
-    python -m notice_nlp.annotate assemble              # → data/labeled.jsonl
+    python tools/annotate.py preannotate OUT_DIR   # one JSONL per document, pre-labeled
+    python tools/annotate.py check FILE...         # validate, fill span offsets
+    python tools/annotate.py assemble              # → data/labeled.jsonl
 
 Pre-annotation runs the pipeline (sentences, contexts) and the keyword baseline;
 annotators then read and correct every line. Spans may be written with their
@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-from .taxonomy import STATUSES, is_valid
+from notice_nlp.taxonomy import STATUSES, is_valid
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -44,7 +44,7 @@ def source_documents() -> list[dict]:
 
 def document_sentences(doc: dict, model: str | None = "keywords") -> list[dict]:
     """The pipeline's sentences of one source document, as labeled-set records."""
-    from .pipeline import tag
+    from notice_nlp.pipeline import tag
     tagged = tag(doc["text"], doc_date=doc["doc_date"], model=model)
     return [{"id": f"{doc['doc_id']}-{s.id}", "doc_id": doc["doc_id"], "text": s.text,
              "context": s.context, "category": s.category, "subcategory": s.subcategory,
@@ -154,7 +154,7 @@ def align(rows: list[dict], current: list[dict]) -> tuple[list[dict], list[dict]
 
 def assemble(annotation_dir: Path = DATA / "annotation") -> None:
     """Annotated documents → data/labeled.jsonl (+ provenance, year context) and data/splits.json."""
-    from .dataset import LABELED, SPLITS, extend_splits, make_splits
+    from notice_nlp.dataset import LABELED, SPLITS, extend_splits, make_splits
 
     docs = {d["doc_id"]: d for d in source_documents()}
     records, not_measures = [], 0
@@ -190,8 +190,8 @@ def assemble(annotation_dir: Path = DATA / "annotation") -> None:
 def _year_context(doc: dict) -> dict[str, int | None]:
     """Per sentence id: the nearest explicit year before it in the document (taxonomy §3)."""
     from bisect import bisect_right
-    from .dates import explicit_years
-    from .pipeline import tag
+    from notice_nlp.tagging.dates import explicit_years
+    from notice_nlp.pipeline import tag
 
     tagged = tag(doc["text"], doc_date=doc["doc_date"], model="keywords")
     years = explicit_years(tagged.text)
@@ -204,7 +204,7 @@ def _year_context(doc: dict) -> dict[str, int | None]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m notice_nlp.annotate")
+    parser = argparse.ArgumentParser(prog="python tools/annotate.py")
     sub = parser.add_subparsers(dest="cmd", required=True)
     pre = sub.add_parser("preannotate")
     pre.add_argument("out_dir", type=Path)

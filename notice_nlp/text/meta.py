@@ -76,7 +76,7 @@ def _iso_day(value: str | None) -> str | None:
 def _signature_date(text: str) -> str | None:
     """The sign-off date: a line holding only a date among the last lines — in digits or
     Chinese numerals (二〇二四年十二月二十日), to the day or to the month (2023年11月 → 2023-11)."""
-    from .dates import UNKNOWN_YEAR, extract_dates
+    from ..tagging.dates import UNKNOWN_YEAR, extract_dates
     for line in reversed(text.split("\n")[-4:]):
         stripped = line.strip()
         spans = extract_dates(stripped) if 0 < len(stripped) <= 20 else []
@@ -100,7 +100,7 @@ def _contact(tail: str) -> dict:
 
 def _preamble_dates(head: str, doc_date: str | None) -> dict:
     """Inspection period (the first range) and feedback date (the date of 反馈)."""
-    from .dates import explicit_years, extract_dates
+    from ..tagging.dates import explicit_years, extract_dates
 
     preamble = next((line for line in head.split("\n") if "巡" in line and "部署" in line), "")
     out, year = {}, None

@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import (CorruptFile, DecodeError, DocumentTooLarge, EmptyDocument, FileUnreadable, NeedsOCR,
+from ..errors import (CorruptFile, DecodeError, DocumentTooLarge, EmptyDocument, FileUnreadable, NeedsOCR,
                      NoticeError, NoticeFileNotFound, NoticeTypeError, UnsupportedFormat)
 
 DEFAULT_MAX_CHARS = 2_000_000

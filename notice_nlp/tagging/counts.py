@@ -20,7 +20,7 @@ import cn2an
 import yaml
 
 from .dates import extract_dates
-from .errors import NoticeTypeError
+from ..errors import NoticeTypeError
 
 __all__ = ["extract_counts"]
 

@@ -5,8 +5,8 @@ import base64
 import html
 import io
 
-from .evaluate import Predicted
-from .taxonomy import categories
+from ..evaluate import Predicted
+from ..taxonomy import categories
 
 WORST_ERRORS = 25
 

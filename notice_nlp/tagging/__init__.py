@@ -1,0 +1,1 @@
+"""Rule taggers over rules/*.yaml: dates, counts, status (no model, no torch)."""

@@ -1,0 +1,1 @@
+"""Reading: file → text → structure → sentences (no model, no torch)."""
