@@ -1,11 +1,13 @@
-"""Batch tagging through the CLI with --jobs 1 and --jobs 2.
+"""Batch tagging through the CLI with --jobs 1 and --jobs 2, and through ``notice_nlp.pipe``.
 
     .venv/bin/python bench/bench_jobs.py [--model DIR] [--n 20]
 
 Writes the 4 sample notices plus web notices (data/sources/web_notices.jsonl)
 to a temporary folder, N in all, runs ``notice-nlp tag FOLDER -o out.jsonl``
 with each --jobs value in a fresh process (model loading included, as a user
-sees it) and prints the wall times and the speed-up. Only prints figures.
+sees it) and prints the wall times and the speed-up; then the same files through
+``notice_nlp.pipe(paths, n_process=N)`` in a fresh Python process (import and
+model loading included), so the library API and the CLI can be compared. Only prints figures.
 """
 from __future__ import annotations
 
@@ -45,6 +47,28 @@ def run_tag(folder: Path, out: Path, jobs: int, model: str | None) -> float:
     return seconds
 
 
+PIPE_SCRIPT = """
+import sys, time, pathlib
+started = time.perf_counter()
+import notice_nlp
+paths = sorted(pathlib.Path(sys.argv[1]).glob("*.txt"))
+model = None if sys.argv[3] == "bundled" else sys.argv[3]
+docs = list(notice_nlp.pipe(paths, n_process=int(sys.argv[2]), batch_size=1, model=model))
+assert docs and all(isinstance(d, notice_nlp.Document) for d in docs), docs[:1]
+print(time.perf_counter() - started)
+"""
+
+
+def run_pipe(folder: Path, n_process: int, model: str | None) -> float:
+    """Wall time of ``notice_nlp.pipe`` over the folder in a fresh process (import included)."""
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", PIPE_SCRIPT, str(folder), str(n_process), model or "bundled"],
+                          cwd=REPO, capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"pipe n_process={n_process} failed:\n{proc.stderr[-2000:]}")
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", help="model folder or 'keywords' (default: the bundled model)")
@@ -56,6 +80,7 @@ def main() -> None:
         chars = write_notices(folder, args.n)
         files = len(list(folder.glob("*.txt")))
         times = {jobs: run_tag(folder, tmp / f"jobs{jobs}.jsonl", jobs, args.model) for jobs in (1, 2)}
+        piped = {n: run_pipe(folder, n, args.model) for n in (1, 2)}
         same = (tmp / "jobs1.jsonl").read_bytes() == (tmp / "jobs2.jsonl").read_bytes()
         sentences = sum(json.loads(line)["summary"]["sentences"]
                         for line in (tmp / "jobs1.jsonl").read_text("utf-8").splitlines())
@@ -63,6 +88,9 @@ def main() -> None:
     for jobs, seconds in times.items():
         print(f"--jobs {jobs}: {seconds:.2f} s wall ({sentences / seconds:.1f} sentences/s)")
     print(f"speed-up --jobs 2 vs --jobs 1: {times[1] / times[2]:.2f}x; outputs identical: {'yes' if same else 'NO'}")
+    for n, seconds in piped.items():
+        print(f"notice_nlp.pipe(n_process={n}): {seconds:.2f} s wall ({sentences / seconds:.1f} sentences/s; "
+              f"CLI --jobs {n}: {times[n]:.2f} s)")
 
 
 if __name__ == "__main__":
