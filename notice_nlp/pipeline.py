@@ -31,7 +31,31 @@ _CJK = re.compile("[\u4e00-\u9fff]")
 
 def tag(text: str, doc_date: str | dt.date | None = None, source: str | None = None, *,
         model: str | None = None, max_chars: int = DEFAULT_MAX_CHARS) -> Document:
-    """Tag one notice given as text."""
+    """Tag one notice given as text: structure, meta, and every measure sentence's labels.
+
+    Parameters:
+        text: the notice (any layout the reader understands: titles, 一、/（一）/1. headings,
+            preamble, signature; page chrome is dropped).
+        doc_date: the document date — ``datetime.date``/``datetime`` or ISO text of precision
+            ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``; found in the text when not given. Relative
+            dates (目前, 今年) resolve against it.
+        source: a name for the notice, kept as ``doc.source``.
+        model: None for the bundled model, ``"keywords"`` for the keyword baseline, or a
+            model folder written by ``notice-nlp train``.
+        max_chars: longer texts are refused.
+    Returns:
+        A :class:`~notice_nlp.Document`; ``doc.sentences`` lists every measure sentence with
+        category, subcategory, score, review flag, status, dates and counts. Every offset
+        indexes ``doc.text``. ``doc.to_dict()`` is the JSON of the interface contract.
+    Raises:
+        NoticeTypeError: ``text`` is not a str. EmptyDocument: nothing but page furniture.
+        DocumentTooLarge: over ``max_chars``. NoticeError: a bad ``doc_date``.
+        ModelError: the model cannot be loaded (the bundled one missing, a bad folder).
+
+    >>> doc = tag("一、整改情况\\n2025年3月，成立整改工作领导小组。", model="keywords")
+    >>> [(s.category, s.status, s.dates[0]["value"]) for s in doc.sentences]
+    [('rectification', 'completed', '2025-03')]
+    """
     if not isinstance(text, str):
         raise NoticeTypeError(
             f"tag() needs the notice as str, got {type(text).__name__}; "
@@ -42,7 +66,17 @@ def tag(text: str, doc_date: str | dt.date | None = None, source: str | None = N
 
 def tag_file(path: str | Path, doc_date: str | dt.date | None = None, *,
              model: str | None = None, max_chars: int = DEFAULT_MAX_CHARS) -> Document:
-    """Tag one notice file (.txt in any supported encoding, .docx, .html, .pdf)."""
+    """Tag one notice file: .txt (UTF-8, GBK/GB18030, UTF-16), .docx, .html or .pdf with a text layer.
+
+    Parameters and the returned Document are those of :func:`tag` (``doc.source`` is the path);
+    warnings about the file (a guessed encoding, traditional characters) are in ``doc.warnings``.
+    Raises: NoticeFileNotFound, FileUnreadable, UnsupportedFormat, DecodeError, CorruptFile,
+    NeedsOCR (a scanned PDF), EmptyDocument, DocumentTooLarge, ModelError — all NoticeError.
+
+    >>> doc = tag_file("data/samples/seed002.txt", model="keywords")  # doctest: +SKIP
+    >>> doc.meta["issuer"], len(doc.sentences)                         # doctest: +SKIP
+    ('中共聊城市东昌府区中医院党委', 89)
+    """
     raw = read_file(path, max_chars=max_chars)
     doc = _run(raw.text, _iso(doc_date), str(path), model)
     doc.warnings[:0] = raw.warnings

@@ -79,7 +79,25 @@ def model_provenance(folder: Path, bundled: bool) -> dict:
 
 def classify(sentences: list[str], context: str | list[str | None] | None = None,
              model: str | None = None) -> list[Prediction]:
-    """Classify sentences; ``context`` is one issue title for all, or one per sentence."""
+    """Category and subcategory of measure sentences, with a calibrated score.
+
+    Parameters:
+        sentences: a list of str (wrap a single sentence in a list).
+        context: the issue title the sentences sit under — one str for all, or one per
+            sentence (None where there is none). The model reads its first 8 tokens.
+        model: None for the bundled model, ``"keywords"``, or a model folder.
+    Returns:
+        One :class:`~notice_nlp.Prediction` per sentence: ``category``, ``subcategory``,
+        ``score`` (probability of that full label), ``categories`` (primary first, up to two
+        more), ``status`` (the status head's guess where the model gives one) and ``review``
+        (True when the model is unsure of the category).
+    Raises:
+        NoticeTypeError: not a list of str, or a context list of another length.
+        ModelError: the model cannot be loaded.
+
+    >>> [p.category for p in classify(["严格执行政府采购制度，规范招标流程。"], model="keywords")]
+    ['finance']
+    """
     if isinstance(sentences, str) or not all(isinstance(s, str) for s in sentences):
         raise NoticeTypeError("classify() needs a list of str sentences; wrap a single sentence in a list")
     if context is None or isinstance(context, str):

@@ -177,7 +177,12 @@ def _count(text: str, m: re.Match, original: str) -> dict | None:
 def extract_counts(text: str) -> list[dict]:
     """Count spans of ``text``: dicts with start, end (exclusive), text, value (a
     number, or [low, high] for a range), unit (as written; money in 元) and
-    qualifier (more_than, about, nearly, at_least, at_most or None)."""
+    qualifier (more_than, about, nearly, at_least, at_most or None); docs/taxonomy.md §4.
+    Offsets index ``text``. Raises NoticeTypeError for a non-str.
+
+    >>> [(c["text"], c["value"], c["unit"]) for c in extract_counts("追回资金27.46万元，培训3.8万余人")]
+    [('27.46万元', 274600, '元'), ('3.8万余人', 38000, '人')]
+    """
     if not isinstance(text, str):
         raise NoticeTypeError(
             f"expected the text as str, got {type(text).__name__}; decode bytes first "

@@ -580,7 +580,11 @@ def extract_dates(text: str, ref_date=None, *, year: int | None = None) -> list[
     precision ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``) — the value of relative words
     (目前), at the precision known, and a base of 今年/去年 when the sentence has no
     explicit year. ``year``: the year of yearless dates when ``text`` has no explicit
-    year before them.
+    year before them. Raises InvalidDateError (a NoticeError) for a bad ``ref_date`` string,
+    NoticeTypeError for wrong types.
+
+    >>> [(d["text"], d["type"], d["value"]) for d in extract_dates("二〇二四年十二月二十日前完成，较去年增长", "2025-06-30")]
+    [('二〇二四年十二月二十日前', 'deadline', '../2024-12-20'), ('去年', 'year', '2023')]
     """
     _check_text(text)
     spans = _spans(text)

@@ -198,8 +198,13 @@ def _decide(found: set[str]) -> str:
 
 
 def detect_status(sentence: str) -> str:
-    """The status code of one measure sentence: unfinished, in_progress, planned,
-    ongoing, completed or none (taxonomy §2, with the §6 clarifications)."""
+    """The status code of one measure sentence from its rule cues: unfinished, in_progress,
+    planned, ongoing, completed or none (docs/taxonomy.md §2, with the §6 clarifications;
+    cues in rules/status.yaml). Raises NoticeTypeError for a non-str.
+
+    >>> detect_status("已完成诊室改造，投入使用。"), detect_status("拟于年底前完成。")
+    ('completed', 'planned')
+    """
     _check(sentence, "one sentence")
     if not sentence:
         return "none"

@@ -19,7 +19,13 @@ _CUT_BEFORE_AFTER = set(SENTENCE_END) | set("，, ")
 
 
 def split_sentences(text: str) -> list[str]:
-    """Split text into sentences; each line is a paragraph of its own."""
+    """Split text into sentences (docs/taxonomy.md §5): at 。！？； and before enumerators that
+    start a new measure (一是, （1）, 1.), never inside quotes, 《》 or brackets; each line is a
+    paragraph of its own. Raises NoticeTypeError for a non-str.
+
+    >>> split_sentences("一是成立领导小组。二是制定方案（含3项措施；已印发）。")
+    ['一是成立领导小组。', '二是制定方案（含3项措施；已印发）。']
+    """
     if not isinstance(text, str):
         raise NoticeTypeError(
             f"split_sentences() needs a str, got {type(text).__name__}; "
