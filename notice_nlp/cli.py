@@ -41,7 +41,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"notice-nlp {__version__} (schema {SCHEMA_VERSION})")
     sub = parser.add_subparsers()
     tag = sub.add_parser("tag", help="tag notices (files, folders, globs) into JSON, JSONL, CSV, XLSX or HTML")
-    tag.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders (searched recursively) or globs")
+    tag.add_argument("inputs", nargs="+", metavar="INPUT",
+                     help="files, folders (searched recursively), globs, or - for a notice on standard input")
     tag.add_argument("-o", "--output", help="output file (default: JSON on stdout)")
     tag.add_argument("--format", choices=["json", "jsonl", "csv", "xlsx", "html"],
                      help="default: from the -o suffix (.json .jsonl .csv .xlsx .html), else json")
@@ -157,6 +158,10 @@ def expand_inputs(inputs: list[str], exclude: str | None = None) -> tuple[list[P
     files, errors, seen = [], [], {Path(exclude).resolve()} if exclude else set()
     skipped: list[Path] = []
     for item in inputs:
+        if item == "-":  # the notice's text on standard input (any supported encoding)
+            stdin = _read_stdin()
+            (files if isinstance(stdin, tuple) else errors).append(stdin)
+            continue
         found = _expand(item, skipped)
         if found is None:
             errors.append(_error(item, "NoticeFileNotFound", f"{item}: no such file, folder or glob match"))
@@ -176,6 +181,15 @@ def expand_inputs(inputs: list[str], exclude: str | None = None) -> tuple[list[P
         errors += [_error(p, "Skipped", f"{p}: {p.suffix or 'this'} files are not supported; "
                           "convert to .docx, .pdf, .html or .txt") for p in skipped]
     return files, errors
+
+
+def _read_stdin() -> tuple | dict:
+    """``-``: the text on standard input as a ``(text, meta)`` item, or an error record."""
+    from .text.reader import decode_bytes
+    try:
+        return decode_bytes(sys.stdin.buffer.read(), "<stdin>").text, {"source": "-"}
+    except NoticeError as exc:
+        return _error("-", type(exc).__name__, str(exc))
 
 
 def _expand(item: str, skipped: list[Path]) -> list[Path] | None:
@@ -308,10 +322,11 @@ def _report(error: dict, bar=None) -> None:
 Outcome = tuple[Optional[dict], Optional[dict]]  # (document dict, None) or (None, error record)
 
 
-def tag_files(files: list[Path], model: str | None, max_chars: int, jobs: int = 1) -> Iterator[Outcome]:
-    """Tag files in input order, in ``jobs`` worker processes when more than one."""
+def tag_files(files: list, model: str | None, max_chars: int, jobs: int = 1) -> Iterator[Outcome]:
+    """Tag files (and a ``(text, meta)`` item for ``-``) in input order, in ``jobs`` worker
+    processes when more than one."""
     from .batch import ErrorRecord, pipe
-    items = [f if isinstance(f, Path) else Path(f) for f in files]
+    items = [f if isinstance(f, (Path, tuple)) else Path(f) for f in files]
     for result in pipe(items, n_process=min(jobs, max(len(items), 1)), batch_size=1, model=model,
                        max_chars=max_chars):
         yield (None, result.to_dict()) if isinstance(result, ErrorRecord) else (result.to_dict(), None)

@@ -265,6 +265,17 @@ def test_evaluate_json_and_report(tmp_path):
     assert "data:image/png;base64," in page and "Most confident errors" in page and "<table>" in page
 
 
+def test_dash_reads_a_notice_from_standard_input():
+    text = "一、整改情况\n成立整改工作领导小组。"
+    result = subprocess.run([sys.executable, "-m", "notice_nlp", "tag", "-", str(SAMPLES / "seed002.txt"),
+                             "--format", "jsonl", "--model", "keywords"], input=text.encode("gbk"),
+                            capture_output=True, cwd=REPO, timeout=300)
+    assert result.returncode == 0, result.stderr
+    docs = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+    assert [d["source"] for d in docs] == ["-", str(SAMPLES / "seed002.txt")]
+    assert docs[0]["summary"]["sentences"] == 1  # GBK bytes decoded like a file's
+
+
 def test_csv_cells_cannot_start_a_formula(tmp_path):
     notice = tmp_path / "x.txt"
     notice.write_text("一、整改情况\n=HYPERLINK(\"http://x\")成立领导小组。\n-5人参加培训。", "utf-8")
