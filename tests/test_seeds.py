@@ -25,7 +25,8 @@ def _titled(doc) -> list:
 # as text, so it opens an untitled section). issues = the eight numbered 1.–8.
 # 关于“…”的问题 headings (numbering runs on across 方面; some carry ###/#### marks) plus the
 # preamble's untitled issue = 9. No level between 方面 and 问题, so no group.
-# Meta: title from "## 关于十三届…通报", issuer from "# 中共淄博市精神卫生中心委员会" (and the
+# Meta: title = "# 中共淄博市精神卫生中心委员会" + "## 关于十三届…通报" (an issuer line above a 关于… line is
+# the title's first half, as the layout-zoo reader reads it), issuer from "# 中共淄博市精神卫生中心委员会" (and the
 # signature), 2025年3月28日至2025年6月30日 市委第四巡察组, feedback 8月28日 (year 2025 from the
 # period), signed 2026年6月2日.
 # seed002 (docx export with [bookmark: …] marks): sections = 一、党委履行整改主体责任情况,
@@ -57,7 +58,7 @@ def _titled(doc) -> list:
 # reads 2025-09-20; both stated, the intact widget date is taken).
 EXPECTED = {
     "seed000": dict(sections=4, issues=9, titled_issues=8, groups={}, meta=dict(
-        title="关于十三届市委第八轮巡察整改进展情况的通报", issuer="中共淄博市精神卫生中心委员会",
+        title="中共淄博市精神卫生中心委员会关于十三届市委第八轮巡察整改进展情况的通报", issuer="中共淄博市精神卫生中心委员会",
         inspector="市委第四巡察组", inspection_period="2025-03-28/2025-06-30",
         feedback_date="2025-08-28", doc_date="2026-06-02")),
     "seed002": dict(sections=3, issues=17, titled_issues=15, groups={
@@ -65,7 +66,7 @@ EXPECTED = {
         "关于贯彻全面从严治党方面": 5,
         "关于扛牢党建主体责任，夯实干部人才队伍建设方面": 2,
         "关于强化政治执行力，提升巡察审计整改质效方面": 1}, meta=dict(
-        title="关于十四届区委第九轮巡察整改进展情况的通报", issuer="中共聊城市东昌府区中医院党委",
+        title="中共聊城市东昌府区中医院党委关于十四届区委第九轮巡察整改进展情况的通报", issuer="中共聊城市东昌府区中医院党委",
         inspector="区委第五巡察组", inspection_period="2025-08-04/2025-09-30",
         feedback_date="2025-12-15", doc_date="2026-06-22")),
     "seed003": dict(sections=14, issues=14, titled_issues=13, groups={}, meta=dict(

@@ -8,10 +8,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from .layout import match_enumerator
 from .normalize import NormalisedText
 
-_TITLE = re.compile(r"[^\n]{0,80}(?:整改|巡察|巡视)[^\n]{0,40}(?:通报|情况|公告)")
-_ISSUER = re.compile(r"(中共[^\n，,。关]{2,40}(?:委员会|党委|党组|工委|党总支|支部委员会))")
+# A title is a whole line (perhaps after a 【column tag】) with no clause punctuation: a
+# preamble sentence cut off at "…现将巡察整改进展情况" is not one.
+_TITLE = re.compile(r"^(?:【[^】\n]*】)?[^。，,；;！？:：\n]{0,80}(?:整改|巡察|巡视)[^。，,；;！？:：\n]{0,60}"
+                    r"(?:通报|情况|公告|报告)(?=[。]?$)", re.M)
+# "中共临沂市交通运输局党组" on the line above "关于……的通报": one title over two lines.
+_ISSUER_LINE = re.compile(r"^(?:中共)?[^\s，,。:：]{2,30}(?:委员会|党委|党组|工委|党总支|党支部)$")
+_INDEX_NUMBER = re.compile(r"^[\d/\-]{6,}(?=中共)")
+_ISSUER = re.compile(r"(中共[^\n，,。关（(《》]{2,40}(?:委员会|党委|党组|工委|党总支|支部委员会))")
 # Without 中共: whoever speaks before 关于 in the title ("张范街道社区卫生服务中心关于……").
 _ISSUER_SHORT = re.compile(r"^(?:【[^】]*】)?([^\n，,。“]{2,40}?)关于")
 # 市委第一巡察组, 省委第三巡视组, 县委第二机动巡察组, 市委提级巡察组, 市委医疗卫生领域第六专项巡察组
@@ -19,11 +26,12 @@ _INSPECTOR = re.compile(
     r"((?:[十一二三四五六七八九]+届)?(?:中央|省委|市委|区委|县委|旗委|州委|盟委|工委)"
     r"(?:第[一二三四五六七八九十\d]+轮)?(?:[^\s，,。、；;（(“”]{2,10}领域)?(?:巡视|巡察)?"
     r"(?:第[一二三四五六七八九十\d]+|[一二三四五六七八九十]+)?"
-    r"(?:机动|提级|交叉|专项|联动)?(?:巡视|巡察)(?:[一二三四五六七八九十]+)?组)")
+    r"(?:机动|提级|交叉|专项|联动)?(?:巡视|巡察)(?:第?[一二三四五六七八九十]+)?组)")
 # The inspected body named only in the preamble: "……巡察组对某县人民医院党委开展了巡察".
 _PREAMBLE_ISSUER = re.compile(
-    r"(?:巡察|巡视)组对([^\s，,。；;“”]{2,40}?(?:党委|党组|党总支|党支部|党工委|工委|委员会))"
+    r"(?:巡察|巡视)[一二三四五六七八九十]?组对([^\s，,。；;“”]{2,40}?)"
     r"(?:进行了|开展了|进行|开展|实施了|实施)")
+_SHORT_NAME = re.compile(r"[（(]以下简称[^）)\n]{0,20}[）)]")
 _PHONE = re.compile(r"(?:联系电话|电话|举报电话)[:：]?\s*([\d\-—－()（）\s]{7,20}\d)")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 _ADDRESS = re.compile(r"(?:通讯地址|地址|来信地址)[:：]\s*([^；;。\n]{4,60})")
@@ -33,7 +41,7 @@ _ISO_DAY = re.compile(r"(\d{4})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})")
 def extract_meta(norm: NormalisedText, doc_date: str | None = None) -> dict:
     text = norm.text
     head = text[:1500]
-    title = _first(_TITLE, head)
+    title = _title(head)
     meta = {
         "title": title,
         "issuer": _issuer(title or "", head),
@@ -54,12 +62,28 @@ def _first(pattern: re.Pattern, text: str) -> str | None:
     return found.group(found.lastindex or 0).strip() if found else None
 
 
+def _title(head: str) -> str | None:
+    found = next((m for m in _TITLE.finditer(head) if not match_enumerator(m.group(0))), None)  # not "一、…情况"
+    if not found:
+        return None
+    chunks = found.group(0).split()  # page chrome before it on the line ("…门户网站 政务公告 中共…")
+    start = next((i for i, c in enumerate(chunks) if c.startswith(("中共", "【")) or _ISSUER_LINE.match(c)),
+                 len(chunks) - 1)
+    title = " ".join(chunks[start:])
+    title = _INDEX_NUMBER.sub("", title)  # an index number glued before it ("1133…/2023-46395中共…")
+    above = head[:found.start()].rstrip("\n").rsplit("\n", 1)[-1].strip()
+    if title.startswith("关于") and _ISSUER_LINE.match(above):
+        title = above + title
+    return title
+
+
 def _issuer(title: str, head: str) -> str | None:
-    for source in (title, head):
-        found = _ISSUER.search(source)
-        if found:
-            return found.group(1)
-    found = _ISSUER_SHORT.search(title) or _PREAMBLE_ISSUER.search(head)
+    """The reporting body as it first appears: in the title, else in the preamble
+    (……巡察组对【X】开展了巡察), else the first 中共……党委/党组 of the head."""
+    found = _ISSUER.search(title) or _ISSUER_SHORT.search(title)
+    if found:
+        return found.group(1)
+    found = _PREAMBLE_ISSUER.search(_SHORT_NAME.sub("", head)) or _ISSUER.search(head)
     return found.group(1) if found else None
 
 
