@@ -81,6 +81,10 @@ def _take_chrome(line: str, chrome: dict[str, str]) -> bool:
 _LABELLED_DATE = re.compile(r"(?:发布时间|发布日期|成文日期|发表时间)\s*[:：]\s*(\d{4}\s*[-年.]\s*\d{1,2}\s*[-月.]\s*\d{1,2})")
 
 
+_BYLINE_DATE = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*"
+                          r"(?:来源|编辑|作者|发布|浏览|点击|字号|【)")
+
+
 def _take_inline_date(line: str, chrome: dict[str, str]) -> None:
     """A furniture line that mixes widgets with "发布时间: 2025- 01- 20" keeps its date."""
     found = _LABELLED_DATE.search(line)
@@ -130,10 +134,15 @@ def _take_head_date(line: str, kept: list[str], chrome: dict[str, str]) -> bool:
     the page's publication date, kept as meta unless a labelled date came first."""
     if len(kept) >= rules()["date_only_head_lines"] or any(match_enumerator(k) for k in kept):
         return False
-    if not date_only_line().match(line):
-        return False
-    chrome.setdefault("doc_date", line)
-    return True
+    if date_only_line().match(line):
+        chrome.setdefault("doc_date", line)
+        return True
+    # "2022-09-02 08:57:04 来源:省高院 编辑:王水晶", "来源:…网站发布时间:2023-06-21": a byline
+    found = _BYLINE_DATE.match(line) or _LABELLED_DATE.search(line)
+    if found and len(line) <= 80:
+        chrome.setdefault("doc_date", found.group(1).replace(" ", ""))
+        return True
+    return False
 
 
 def _joinable(line: str, following: str) -> bool:
