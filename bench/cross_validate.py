@@ -13,7 +13,11 @@ as soon as the fold finishes, and a rerun skips finished folds (the fold's docum
 list is stored with it and checked, so a changed data set starts afresh). The table
 compares every finished run under ``build/cv/`` with the keyword, TF-IDF and
 zero-shot baselines on the same folds, and for each run prints per-category F1,
-status from rules / model / rule cue else model, and the review curve of ``score``.
+status from rules / model / rule cue else model / rule cue else a model at least
+``--status-min-confidence`` sure (also over the train+dev documents alone, where the gate
+was chosen), the review curve of ``score`` against the category head's flag, and the score
+temperature fitted out of fold on train+dev. ``--data`` scores the stored runs against
+another version of the labeled file (sentences are matched by id).
 """
 from __future__ import annotations
 
@@ -31,10 +35,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from notice_nlp.dataset import load_records  # noqa: E402
+from notice_nlp.dataset import LABELED, load_records, load_splits  # noqa: E402
 from notice_nlp.evaluate import expected_calibration_error, metrics, predict_records  # noqa: E402
-from notice_nlp.classifier.model import OUTPUTS, LabelSpace, cue_distribution, decode  # noqa: E402
+from notice_nlp.classifier.model import OUTPUTS, LabelSpace, cue_distribution, decode, softmax  # noqa: E402
 from notice_nlp.tagging.status import detect_status  # noqa: E402
+from notice_nlp.training.train import fit_temperature  # noqa: E402
 from notice_nlp.taxonomy import STATUSES, categories, subcategories  # noqa: E402
 
 KEYS = ("macro_f1", "micro_f1", "subcategory_accuracy", "status_macro_f1", "status_accuracy")
@@ -52,14 +57,19 @@ def main() -> None:
     parser.add_argument("--layers", type=int, help="keep only the encoder's first N layers")
     parser.add_argument("--context-tokens", type=int, default=8, help="cap on the context's tokens at prediction")
     parser.add_argument("--lr", type=float, default=8e-5)
+    parser.add_argument("--status-min-confidence", type=float, default=0.5,
+                        help="the gate of the shipped status mode: the head decides where no rule cue speaks "
+                             "when at least this sure")
+    parser.add_argument("--data", default=str(LABELED), help="labeled JSONL (default: data/labeled.jsonl)")
     parser.add_argument("--report-only", action="store_true", help="train nothing; print the table of finished runs")
     args = parser.parse_args()
     name = args.name or (f"e{args.epochs}" + ("-written" if args.written else "-real") +
                          (f"-l{args.layers}" if args.layers else ""))
-    records = load_records()
+    records = load_records(args.data)
     folds = fold_indices(records, args.folds)
     labels = LabelSpace(categories(), subcategories(), list(STATUSES), 128, keyword_weight=args.keyword_weight,
-                        prefix="query: ", temperature=args.temperature, context_tokens=args.context_tokens)
+                        prefix="query: ", temperature=args.temperature, context_tokens=args.context_tokens,
+                        status_min_confidence=args.status_min_confidence)
     if not args.report_only:
         run_folds(name, records, folds, labels, args)
     report(records, folds, labels)
@@ -133,14 +143,23 @@ def report(records, folds, labels: LabelSpace) -> None:
         out = load_run(folder, records, folds)
         if out is not None:
             runs[folder.name] = out
+    test_docs = set(load_splits()["test"])
+    choosing = [i for i, r in enumerate(records) if r["doc_id"] not in test_docs]  # train+dev documents
+    gate = labels.status_min_confidence
     for name, out in runs.items():
-        preds = decode(out, replace(labels, status_from_model=True), labels.sub_mask(), cues)
-        model_status = [p.status for p in preds]
-        for mode in ("rules", "model", "rule cue else model"):
-            statuses = [status_choice(r["text"], m, mode) for r, m in zip(records, model_status)]
+        preds = decode(out, replace(labels, status_from_model=True, status_min_confidence=0.0), labels.sub_mask(), cues)
+        sure = [p.status for p in decode(out, replace(labels, status_from_model=True), labels.sub_mask(), cues)]
+        modes = {"rules": [None] * len(records), "model": [p.status for p in preds],
+                 "rule cue else model": [p.status for p in preds], f"rule cue else model >= {gate}": sure}
+        for mode, model_status in modes.items():
+            statuses = [status_choice(r["text"], m, mode.split(" >=")[0]) for r, m in zip(records, model_status)]
             run = [replace(t, prediction=replace(p, status=None), status=s) for t, p, s in zip(taggers, preds, statuses)]
             table[f"{name} / status {mode}"] = metrics(run)
-        review_curve(name, records, preds)
+            if mode in ("rules", f"rule cue else model >= {gate}"):  # how the gate was chosen: no test document
+                table[f"{name} / status {mode} (train+dev)"] = metrics([run[i] for i in choosing])
+        review_curve(name, records, preds, out)
+        t = fit_temperature([records[i] for i in choosing], {k: v[choosing] for k, v in out.items()}, labels)
+        print(f"  score temperature fitted on the {len(choosing)} out-of-fold train+dev sentences: {t}")
     keyword_run = predict_records(records, "keywords")
     tfidf_run, zero_run = [None] * len(records), zero_shot_baseline(records)
     for train_idx, test_idx in folds:
@@ -150,15 +169,15 @@ def report(records, folds, labels: LabelSpace) -> None:
         table[name] = metrics(run)
     print(f"\n{len(folds)}-fold leave-documents-out CV over {len(records)} real sentences of "
           f"{len({r['doc_id'] for r in records})} documents")
-    print(f"{'system':42s} " + " ".join(f"{k:>20s}" for k in KEYS) + f" {'score_ece':>10s}")
+    print(f"{'system':58s} " + " ".join(f"{k:>20s}" for k in KEYS) + f" {'score_ece':>10s}")
     for name, m in table.items():
-        print(f"{name:42s} " + " ".join(f"{m[k]:20.4f}" for k in KEYS) + f" {m['score_ece']:10.4f}")
+        print(f"{name:58s} " + " ".join(f"{m[k]:20.4f}" for k in KEYS) + f" {m['score_ece']:10.4f}")
     print("\nper-category F1 (status from rules)")
     cats = [c for c in categories() if any(r["category"] == c for r in records)]
-    print(f"{'system':42s} " + " ".join(f"{c[:10]:>10s}" for c in cats))
+    print(f"{'system':58s} " + " ".join(f"{c[:10]:>10s}" for c in cats))
     for name, m in table.items():
         if name.endswith("status rules") or "/" not in name:
-            print(f"{name:42s} " + " ".join(f"{m['category'][c]['f1']:10.4f}" for c in cats))
+            print(f"{name:58s} " + " ".join(f"{m['category'][c]['f1']:10.4f}" for c in cats))
     print(json.dumps({name: {k: m[k] for k in KEYS + ('score_ece',)} for name, m in table.items()}))
 
 
@@ -168,10 +187,10 @@ def status_choice(text: str, model_status: str, mode: str) -> str:
         return ruled
     if mode == "model":
         return model_status
-    return ruled if ruled != "none" else model_status
+    return ruled if ruled != "none" or model_status is None else model_status
 
 
-def review_curve(name: str, records, preds) -> None:
+def review_curve(name: str, records, preds, out: dict[str, np.ndarray]) -> None:
     """Share of sentences flagged for review (score below t) vs share of all label errors among them."""
     wrong = np.array([(p.category, p.subcategory) != (r["category"], r["subcategory"]) for r, p in zip(records, preds)])
     cat_wrong = np.array([p.category != r["category"] for r, p in zip(records, preds)])
@@ -183,6 +202,11 @@ def review_curve(name: str, records, preds) -> None:
         print(f"  {t:.2f} {flagged.mean():6.3f} {cat_wrong[flagged].sum() / max(cat_wrong.sum(), 1):6.3f} "
               f"{wrong[flagged].sum() / max(wrong.sum(), 1):6.3f}")
     print(f"  ECE of score: {expected_calibration_error(list(scores), list(~wrong))}")
+    head = softmax(out["category"]).max(-1)  # the shipped flag: the category head's own confidence
+    flagged = head <= np.quantile(head, 0.25)
+    print(f"  flag the quarter least sure by the category head (confidence <= {np.quantile(head, 0.25):.3f}): "
+          f"{flagged.mean():.3f} flagged, {cat_wrong[flagged].sum() / max(cat_wrong.sum(), 1):.3f} of category "
+          f"errors caught")
 
 
 if __name__ == "__main__":

@@ -123,6 +123,9 @@ def _print_metrics(result: dict) -> None:
         print(f"{name:22s} {result[name]:.4f}")
     for kind in ("dates", "counts"):
         print(f"{kind + ' span F1':22s} {result[kind]['f1']:.4f}   value accuracy {result[kind]['value_accuracy']:.4f}")
+    review = result["review"]
+    print(f"{'flagged for review':22s} {review['flagged_share']:.4f}   category errors caught "
+          f"{review['category_errors_caught']:.4f} of {review['category_errors']}")
     print(f"{'category':18s} {'P':>6s} {'R':>6s} {'F1':>6s} {'n':>5s}")
     for cat, m in result["category"].items():
         print(f"{cat:18s} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f} {m['support']:5d}")
@@ -269,7 +272,7 @@ def _check_tag_usage(args, fmt: str) -> None:
     if fmt in export.BINARY_FORMATS and not args.output:
         raise UsageError(f"--format {fmt} writes a binary file; give one with -o OUT.{fmt}")
     if fmt == "html" and importlib.util.find_spec("notice_nlp.output.view") is None:
-        raise UsageError("--format html needs notice_nlp.view, which this installation lacks; use json or xlsx")
+        raise UsageError("--format html needs notice_nlp.output.view, which this installation lacks; use json or xlsx")
     if args.jobs == 1:
         from .classifier.classify import load_classifier
         load_classifier(args.model)  # a bad --model is bad usage, not one error per file
@@ -325,15 +328,20 @@ Outcome = tuple[Optional[dict], Optional[dict]]  # (document dict, None) or (Non
 def tag_files(files: list, model: str | None, max_chars: int, jobs: int = 1) -> Iterator[Outcome]:
     """Tag files (and a ``(text, meta)`` item for ``-``) in input order, in ``jobs`` worker
     processes when more than one."""
-    from .batch import ErrorRecord, pipe
+    from .batch import pipe
     items = [f if isinstance(f, (Path, tuple)) else Path(f) for f in files]
     for result in pipe(items, n_process=min(jobs, max(len(items), 1)), batch_size=1, model=model,
                        max_chars=max_chars):
-        yield (None, result.to_dict()) if isinstance(result, ErrorRecord) else (result.to_dict(), None)
+        yield _outcome(result)
 
 
 def tag_one(path: Path, model: str | None, max_chars: int) -> Outcome:
     """Never raises: whatever goes wrong with one file becomes its error record."""
-    from .batch import ErrorRecord, tag_item
-    result = tag_item(Path(path), model, max_chars)
+    from .batch import tag_item
+    return _outcome(tag_item(Path(path), model, max_chars))
+
+
+def _outcome(result) -> Outcome:
+    """A Document or ErrorRecord of ``pipe`` as the writers' (document dict, error record) pair."""
+    from .batch import ErrorRecord
     return (None, result.to_dict()) if isinstance(result, ErrorRecord) else (result.to_dict(), None)

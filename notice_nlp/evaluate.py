@@ -65,11 +65,22 @@ def metrics(predicted: list[Predicted]) -> dict:
             [p.prediction.score for p in predicted],
             [p.prediction.category == p.record["category"] and p.prediction.subcategory == p.record["subcategory"]
              for p in predicted]),
+        "review": review_scores(predicted),
         "dates": span_scores([p.record.get("dates", []) for p in predicted], [p.dates for p in predicted],
                              ("type", "value")),
         "counts": span_scores([p.record.get("counts", []) for p in predicted], [p.counts for p in predicted],
                               ("value", "unit")),
     }
+
+
+def review_scores(predicted: list[Predicted]) -> dict:
+    """The review flag: share of sentences flagged, and share of the category errors among them."""
+    flagged = [p.prediction.review for p in predicted]
+    wrong = [p.prediction.category != p.record["category"] for p in predicted]
+    caught = sum(f and w for f, w in zip(flagged, wrong))
+    return {"flagged_share": round(sum(flagged) / len(flagged), 4) if flagged else 0.0,
+            "category_errors": sum(wrong),
+            "category_errors_caught": round(caught / sum(wrong), 4) if any(wrong) else 0.0}
 
 
 def expected_calibration_error(scores: list[float], correct: list[bool], bins: int = 10) -> float:

@@ -261,6 +261,7 @@ def test_evaluate_json_and_report(tmp_path):
                             "dates", "counts"}
     assert metrics["documents"] >= 12 and 0 < metrics["macro_f1"] <= 1
     assert set(metrics["dates"]) >= {"f1", "value_accuracy"}
+    assert metrics["review"]["flagged_share"] == 0.0  # the keyword baseline never asks for review
     page = report.read_text("utf-8")
     assert "data:image/png;base64," in page and "Most confident errors" in page and "<table>" in page
 

@@ -8,7 +8,6 @@ misses still (so a fix shows up and the table is updated), every other field to 
 """
 import json
 import sys
-from pathlib import Path
 
 import pytest
 

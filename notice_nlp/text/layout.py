@@ -37,6 +37,12 @@ INLINE_MEASURE_ENUM = re.compile(
 
 SENTENCE_END = "。！？；!?;"
 
+# How the name of a reporting body ends (中共…委员会, …党组, …党工委, …党支部): one list for the
+# normaliser, the structure parser and meta.
+ISSUER_SUFFIX = "(?:委员会|党委|党组|工委|党总支|支部)"
+# A line holding nothing but such a name ("中共临沂市交通运输局党组" above the title, or a signature).
+ISSUER_LINE = re.compile(rf"^(?:中共)?\S{{2,40}}{ISSUER_SUFFIX}$")
+
 
 @dataclass(frozen=True)
 class Enumerator:

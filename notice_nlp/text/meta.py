@@ -8,17 +8,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .layout import match_enumerator
+from .layout import ISSUER_LINE, ISSUER_SUFFIX, match_enumerator
 from .normalize import NormalisedText
 
 # A title is a whole line (perhaps after a 【column tag】) with no clause punctuation: a
 # preamble sentence cut off at "…现将巡察整改进展情况" is not one.
 _TITLE = re.compile(r"^(?:【[^】\n]*】)?[^。，,；;！？:：\n]{0,80}(?:整改|巡察|巡视)[^。，,；;！？:：\n]{0,60}"
                     r"(?:通报|情况|公告|报告)(?=[。]?$)", re.M)
-# "中共临沂市交通运输局党组" on the line above "关于……的通报": one title over two lines.
-_ISSUER_LINE = re.compile(r"^(?:中共)?[^\s，,。:：]{2,30}(?:委员会|党委|党组|工委|党总支|党支部)$")
 _INDEX_NUMBER = re.compile(r"^[\d/\-]{6,}(?=中共)")
-_ISSUER = re.compile(r"(中共[^\n，,。关（(《》]{2,40}(?:委员会|党委|党组|工委|党总支|支部委员会))")
+_ISSUER = re.compile(rf"(中共[^\n，,。关（(《》]{{2,40}}{ISSUER_SUFFIX})")
 # Without 中共: whoever speaks before 关于 in the title ("张范街道社区卫生服务中心关于……").
 _ISSUER_SHORT = re.compile(r"^(?:【[^】]*】)?([^\n，,。“]{2,40}?)关于")
 # 市委第一巡察组, 省委第三巡视组, 县委第二机动巡察组, 市委提级巡察组, 市委医疗卫生领域第六专项巡察组
@@ -67,12 +65,13 @@ def _title(head: str) -> str | None:
     if not found:
         return None
     chunks = found.group(0).split()  # page chrome before it on the line ("…门户网站 政务公告 中共…")
-    start = next((i for i, c in enumerate(chunks) if c.startswith(("中共", "【")) or _ISSUER_LINE.match(c)),
+    start = next((i for i, c in enumerate(chunks) if c.startswith(("中共", "【")) or ISSUER_LINE.match(c)),
                  len(chunks) - 1)
     title = " ".join(chunks[start:])
     title = _INDEX_NUMBER.sub("", title)  # an index number glued before it ("1133…/2023-46395中共…")
     above = head[:found.start()].rstrip("\n").rsplit("\n", 1)[-1].strip()
-    if title.startswith("关于") and _ISSUER_LINE.match(above):
+    # "中共临沂市交通运输局党组" on the line above "关于……的通报": one title over two lines
+    if title.startswith("关于") and ISSUER_LINE.match(above):
         title = above + title
     return title
 

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .layout import SENTENCE_END, compiled, date_only_line, match_enumerator, rules
+from .layout import ISSUER_SUFFIX, SENTENCE_END, compiled, date_only_line, match_enumerator, rules
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\ufeff\u2028\u2029]")
 _SPACES = re.compile(r"[^\S\n]+")
@@ -21,7 +21,7 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _INLINE_HEADING = re.compile(
     r"(?<=[。；;:：])[^\S\n]+(?=(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|[（(]?\d{1,2}[）)．.](?![\d．.])))"
 )
-_TITLEISH = re.compile(r"(通报|公告|情况)$|(委员会|党委|党组|工委|党总支|支部)$")
+_TITLEISH = re.compile(rf"(?:通报|公告|情况|{ISSUER_SUFFIX})$")
 _LINE_ENDS = SENTENCE_END + "：:”\"）)》】"
 
 
@@ -79,17 +79,18 @@ def _take_chrome(line: str, chrome: dict[str, str]) -> bool:
 
 
 _LABELLED_DATE = re.compile(r"(?:发布时间|发布日期|成文日期|发表时间)\s*[:：]\s*(\d{4}\s*[-年.]\s*\d{1,2}\s*[-月.]\s*\d{1,2})")
-
-
+# "2022-09-02 08:57:04 来源:省高院 编辑:王水晶": a byline under the title
 _BYLINE_DATE = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*"
                           r"(?:来源|编辑|作者|发布|浏览|点击|字号|【)")
 
 
-def _take_inline_date(line: str, chrome: dict[str, str]) -> None:
-    """A furniture line that mixes widgets with "发布时间: 2025- 01- 20" keeps its date."""
-    found = _LABELLED_DATE.search(line)
-    if found and "doc_date" not in chrome:
-        chrome["doc_date"] = found.group(1).replace(" ", "")
+def _take_inline_date(line: str, chrome: dict[str, str], byline: bool = False) -> bool:
+    """A furniture line that mixes widgets with "发布时间: 2025- 01- 20" (or, with ``byline``, a
+    byline) keeps its date as the page's publication date unless one came first."""
+    found = (byline and _BYLINE_DATE.match(line)) or _LABELLED_DATE.search(line)
+    if found:
+        chrome.setdefault("doc_date", found.group(1).replace(" ", ""))
+    return bool(found)
 
 
 # heading token, then whitespace, then body text of at least 20 characters (to the end of
@@ -137,12 +138,8 @@ def _take_head_date(line: str, kept: list[str], chrome: dict[str, str]) -> bool:
     if date_only_line().match(line):
         chrome.setdefault("doc_date", line)
         return True
-    # "2022-09-02 08:57:04 来源:省高院 编辑:王水晶", "来源:…网站发布时间:2023-06-21": a byline
-    found = _BYLINE_DATE.match(line) or _LABELLED_DATE.search(line)
-    if found and len(line) <= 80:
-        chrome.setdefault("doc_date", found.group(1).replace(" ", ""))
-        return True
-    return False
+    # "2022-09-02 08:57:04 来源:省高院 编辑:王水晶", "来源:…网站发布时间:2023-06-21"
+    return len(line) <= 80 and _take_inline_date(line, chrome, byline=True)
 
 
 def _joinable(line: str, following: str) -> bool:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..doc import Document, Issue, Measure, Section, Sentence
-from .layout import (INLINE_MEASURE_ENUM, SENTENCE_END, compiled, date_only_line, inline_marker_re,
+from .layout import (INLINE_MEASURE_ENUM, ISSUER_LINE, SENTENCE_END, compiled, date_only_line, inline_marker_re,
                      marker_re, match_enumerator, strip_enumerator)
 from .sentences import sentence_spans
 from ..tagging.status import detect_issue_status
@@ -25,7 +25,6 @@ MAX_CLOSING_CHARS = 200
 # A problem title opens with 关于/针对/“… and ends in 问题/方面 (…的整改情况), or is labelled 反馈问题：.
 _PROBLEM = re.compile(r"^(关于|针对|对于|在|“|\").*(问题|方面)(问题)?(的)?(整改(情况)?)?$|^反馈问题\s*[:：]")
 _PREAMBLE_START = re.compile(r"^(根据|按照|依据).{0,30}(部署|安排)")
-_ISSUER_ONLY = re.compile(r"^(中共)?\S{2,40}(委员会|党委|党组|工委|党总支|党支部|支部委员会)$")
 _STATUS_LINE_START = re.compile(r"^(以上|上述|该|此)(问题|项)")
 _STYLE_ALIASES = {"lost_paren": "cn_paren"}  # "）主要负责人…" lost its "（二"
 
@@ -223,7 +222,7 @@ def _body_bounds(lines: list[Line]) -> tuple[int, int]:
             first = i  # titles carry no 。；！？: a punctuated line is text, short or not
             break
     last = len(lines)
-    while last > first and (_ISSUER_ONLY.match(lines[last - 1].text) or date_only_line().match(lines[last - 1].text)):
+    while last > first and (ISSUER_LINE.match(lines[last - 1].text) or date_only_line().match(lines[last - 1].text)):
         last -= 1
     return first, last
 
