@@ -57,6 +57,8 @@ def main() -> None:
     parser.add_argument("--layers", type=int, help="keep only the encoder's first N layers")
     parser.add_argument("--context-tokens", type=int, default=8, help="cap on the context's tokens at prediction")
     parser.add_argument("--lr", type=float, default=8e-5)
+    parser.add_argument("--contrastive-epochs", type=int, default=0,
+                        help="epochs of the SetFit-style contrastive stage before the heads (0: none)")
     parser.add_argument("--status-min-confidence", type=float, default=0.5,
                         help="the gate of the shipped status mode: the head decides where no rule cue speaks "
                              "when at least this sure")
@@ -107,7 +109,8 @@ def run_folds(name: str, records: list[dict], folds, labels: LabelSpace, args) -
         train = [records[i] for i in train_idx] + written
         test = [records[i] for i in test_idx]
         module, _ = _fit(base, tokenizer, labels, train, [], args.epochs, batch_size=16, lr=args.lr,
-                         head_lr=1e-3, seed=13, context_dropout=0.3, layers=args.layers)
+                         head_lr=1e-3, seed=13, context_dropout=0.3, layers=args.layers,
+                         contrastive_epochs=args.contrastive_epochs)
         out = _outputs(module, tokenizer, test, labels)
         np.savez(path, key=key, ids=np.array([r["id"] for r in test]), **out)
         print(f"{name} fold {k}/{len(folds)}: {len(train)} training sentences ({len(written)} written), "

@@ -85,6 +85,8 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("--review-share", type=float, default=0.25,
                     help="share of dev sentences to flag for review (sets the threshold; default 0.25)")
     tr.add_argument("--layers", type=int, help="keep only the encoder's first N layers (faster; default all)")
+    tr.add_argument("--contrastive-epochs", type=int, default=0,
+                    help="epochs of a SetFit-style contrastive stage before the heads (default 0: none)")
     tr.add_argument("--context-tokens", type=int, default=8,
                     help="at run time, give the encoder only the context's first N tokens (0: all; default 8)")
     tr.set_defaults(func=_cmd_train)
@@ -140,7 +142,7 @@ def _cmd_train(args) -> int:
                  fuse_keywords=not args.no_keyword_fusion, fp32_copy=args.fp32_copy,
                  layers=args.layers, context_tokens=args.context_tokens, written=args.written,
                  status_from_model=not args.rules_only_status, status_min_confidence=args.status_min_confidence,
-                 review_share=args.review_share)
+                 review_share=args.review_share, contrastive_epochs=args.contrastive_epochs)
     print(json.dumps(info, ensure_ascii=False))
     return 0
 

@@ -54,7 +54,7 @@ def test_train_smoke(tmp_path):
     splits = tmp_path / "splits.json"
     splits.write_text(json.dumps(small))
     info = train(Path(__file__).resolve().parents[1] / "data" / "labeled.jsonl", str(base), tmp_path / "model",
-                 epochs=1, batch_size=8, splits=splits, max_length=64, layers=2)
+                 epochs=1, batch_size=8, splits=splits, max_length=64, layers=2, contrastive_epochs=1)
     assert info["train_sentences"] == sum(r["doc_id"] in small["train"] for r in records)
     import onnx
     graph = onnx.load(str(tmp_path / "model" / "model.onnx")).graph
@@ -63,6 +63,18 @@ def test_train_smoke(tmp_path):
     assert json.loads((tmp_path / "model" / "labels.json").read_text("utf-8"))["context_tokens"] == 8
     doc = notice_nlp.tag("一、整改情况\n成立巡察整改工作领导小组。", model=str(tmp_path / "model"))
     assert is_valid(doc.sentences[0].category, doc.sentences[0].subcategory)
+
+
+def test_setfit_loss_rewards_grouping_by_subcategory():
+    """The contrastive stage's objective is lower when sentences of one subcategory point the same way."""
+    torch = pytest.importorskip("torch")
+    from notice_nlp.training.train import setfit_loss
+
+    targets = torch.tensor([0, 0, 1, 1])
+    grouped = torch.tensor([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9]])
+    mixed = torch.tensor([[1.0, 0.0], [0.0, 1.0], [0.9, 0.1], [0.1, 0.9]])
+    assert setfit_loss(grouped, targets) < 0.05 < setfit_loss(mixed, targets)
+    assert setfit_loss(grouped, torch.tensor([0, 1, 2, 3])) > 0  # no pair of one subcategory: negatives only
 
 
 @needs_model

@@ -42,10 +42,13 @@ def build_module(encoder, labels: LabelSpace):
                 torch.nn.Linear(hidden, len(labels.statuses)),
             ])
 
-        def forward(self, input_ids, attention_mask):
+        def pool(self, input_ids, attention_mask):
             hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-            pooled = self.dropout((hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9))
+            return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+
+        def forward(self, input_ids, attention_mask):
+            pooled = self.dropout(self.pool(input_ids, attention_mask))
             return tuple(head(pooled) for head in self.heads)
 
     return NoticeClassifier()
@@ -155,7 +158,7 @@ def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8
           context_dropout: float = 0.3, prefix: str = "query: ", fuse_keywords: bool = True,
           fp32_copy: str | Path | None = None, layers: int | None = None, context_tokens: int = 8,
           written: str | Path | None = None, status_from_model: bool = True,
-          status_min_confidence: float = 0.5, review_share: float = 0.25) -> dict:
+          status_min_confidence: float = 0.5, review_share: float = 0.25, contrastive_epochs: int = 0) -> dict:
     """Pick the epoch count on dev, then (``refit``) fit train+dev that long; export to ``out``.
 
     ``layers``: keep only the encoder's first N transformer layers (a faster model; None keeps all).
@@ -165,6 +168,7 @@ def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8
     guess stands when its top probability reaches this (chosen by cross-validation, model card).
     ``review_share``: the share of dev sentences the review flag should catch (the threshold on the
     category head's confidence is that quantile of dev).
+    ``contrastive_epochs``: epochs of the SetFit-style contrastive stage before the heads (0: none).
     ``context_tokens``: the cap on the context's tokens written into the model for run time
     (0: none). Training itself sees whole titles; 8 was chosen by ``bench/cross_validate.py
     --context-tokens 8,12,16`` (out-of-fold, all documents; model card).
@@ -179,7 +183,7 @@ def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8
     base_model = resolve_base_model(base_model)
     tokenizer = AutoTokenizer.from_pretrained(base_model)
     hyper = dict(batch_size=batch_size, lr=lr, head_lr=head_lr, seed=seed, context_dropout=context_dropout,
-                 layers=layers)
+                 layers=layers, contrastive_epochs=contrastive_epochs)
     started = time.time()
     module, log = _fit(base_model, tokenizer, labels, train_set, dev_set, epochs, **hyper)
     best = max(log, key=lambda row: row["dev_macro_f1"])
@@ -207,9 +211,49 @@ def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8
     return _save(module, tokenizer, labels, Path(out), quantize, info)
 
 
+def setfit_loss(embeddings, targets):
+    """SetFit's objective over every pair of a batch: cosine similarity regressed to 1 for two
+    sentences of the same subcategory and to 0 otherwise; positive and negative pairs weigh alike
+    (SetFit samples them half and half)."""
+    torch = _torch()
+    unit = torch.nn.functional.normalize(embeddings, dim=-1)
+    similarity = unit @ unit.T
+    same = targets[:, None] == targets[None, :]
+    off_diagonal = ~torch.eye(len(targets), dtype=torch.bool)
+    positive, negative = same & off_diagonal, ~same
+    loss = (similarity[negative] ** 2).mean() if negative.any() else similarity.sum() * 0
+    if positive.any():
+        loss = loss + ((similarity[positive] - 1) ** 2).mean()
+    return loss
+
+
+def _contrastive_stage(module, tokenizer, labels, train_set, targets, epochs, *, batch_size, lr, rng,
+                       context_dropout):
+    """A SetFit-style contrastive stage: the encoder alone learns to bring sentences of one
+    subcategory together before the heads are trained (``setfit_loss``)."""
+    torch = _torch()
+    from tqdm import tqdm
+    optimizer = torch.optim.AdamW(module.encoder.parameters(), lr=lr, weight_decay=0.01)
+    lengths = [len(r["text"]) + len(r.get("context") or "") for r in train_set]
+    module.train()
+    for epoch in range(1, epochs + 1):
+        bar = tqdm(_batches(len(train_set), batch_size, rng, lengths), desc=f"contrastive {epoch}/{epochs}",
+                   unit="batch", mininterval=10)
+        for idx in bar:
+            drop = [rng.random() < context_dropout for _ in idx]
+            enc = _encode(tokenizer, [train_set[i] for i in idx], labels, drop)
+            loss = setfit_loss(module.pool(enc["input_ids"], enc["attention_mask"]), targets[idx])
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(module.encoder.parameters(), 1.0)
+            optimizer.step(), optimizer.zero_grad()
+            bar.set_postfix(loss=f"{loss.item():.3f}")
+
+
 def _fit(base_model, tokenizer, labels, train_set, dev_set, epochs, *, batch_size, lr, head_lr, seed,
-         context_dropout, layers=None):
-    """Fresh heads on the base encoder; returns the module at the best dev epoch (or the last)."""
+         context_dropout, layers=None, contrastive_epochs=0, contrastive_lr=2e-5):
+    """Fresh heads on the base encoder; returns the module at the best dev epoch (or the last).
+
+    ``contrastive_epochs``: first that many epochs of the SetFit-style stage (encoder only)."""
     torch = _torch()
     from transformers import AutoModel, get_linear_schedule_with_warmup
     from tqdm import tqdm
@@ -226,6 +270,9 @@ def _fit(base_model, tokenizer, labels, train_set, dev_set, epochs, *, batch_siz
     optimizer = torch.optim.AdamW([{"params": module.encoder.parameters(), "lr": lr},
                                    {"params": module.heads.parameters(), "lr": head_lr}], weight_decay=0.01)
     rng = random.Random(seed)
+    if contrastive_epochs:
+        _contrastive_stage(module, tokenizer, labels, train_set, sub, contrastive_epochs, batch_size=32,
+                           lr=contrastive_lr, rng=rng, context_dropout=context_dropout)
     lengths = [len(r["text"]) + len(r.get("context") or "") for r in train_set]
     steps = epochs * len(_batches(len(train_set), batch_size, random.Random(seed)))
     schedule = get_linear_schedule_with_warmup(optimizer, int(0.1 * steps), steps)
