@@ -15,7 +15,7 @@ compares every finished run under ``build/cv/`` with the keyword, TF-IDF and
 zero-shot baselines on the same folds, and for each run prints per-category F1,
 status from rules / model / rule cue else model / rule cue else a model at least
 ``--status-min-confidence`` sure (also over the train+dev documents alone, where the gate
-was chosen), the review curve of ``score`` against the category head's flag, and the score
+was chosen), the cue-list share of the decoding at 0 and 0.4 (against ``--keyword-weight``), the review curve of ``score`` against the category head's flag, and the score
 temperature fitted out of fold on train+dev. ``--data`` scores the stored runs against
 another version of the labeled file (sentences are matched by id).
 """
@@ -160,6 +160,11 @@ def report(records, folds, labels: LabelSpace) -> None:
             table[f"{name} / status {mode}"] = metrics(run)
             if mode in ("rules", f"rule cue else model >= {gate}"):  # how the gate was chosen: no test document
                 table[f"{name} / status {mode} (train+dev)"] = metrics([run[i] for i in choosing])
+        for weight in (0.0, 0.4):  # the cue-list share of the decoding, against the shipped 0.2
+            mixed = decode(out, replace(labels, keyword_weight=weight), labels.sub_mask(), cues)
+            rows = [replace(t, prediction=replace(p, status=None), status=detect_status(r["text"]))
+                    for t, p, r in zip(taggers, mixed, records)]
+            table[f"{name} / cue share {weight}"] = metrics(rows)
         review_curve(name, records, preds, out)
         t = fit_temperature([records[i] for i in choosing], {k: v[choosing] for k, v in out.items()}, labels)
         print(f"  score temperature fitted on the {len(choosing)} out-of-fold train+dev sentences: {t}")

@@ -14,6 +14,7 @@ go to worker processes (the model loads once per worker) and at most
 """
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import os
 from collections import deque
@@ -27,6 +28,7 @@ from typing import Any, Union
 
 from .doc import Document
 from .errors import NoticeError, NoticeTypeError
+from .tagging.due import as_of_date
 from .text.reader import DEFAULT_MAX_CHARS
 
 Item = Union[str, Path, tuple]
@@ -48,7 +50,7 @@ _WORKER_FAILURE: Exception | None = None  # set in a worker whose model failed t
 
 
 def pipe(items: Iterable[Item], *, n_process: int = 1, batch_size: int = 4, model: str | None = None,
-         max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[Outcome]:
+         max_chars: int = DEFAULT_MAX_CHARS, as_of: str | dt.date | None = None) -> Iterator[Outcome]:
     """Tag many notices; yields a :class:`~notice_nlp.Document` or an :class:`ErrorRecord` per item.
 
     Parameters:
@@ -60,20 +62,32 @@ def pipe(items: Iterable[Item], *, n_process: int = 1, batch_size: int = 4, mode
         model: None for the bundled model, ``"keywords"`` for the keyword baseline, or a
             model folder written by ``notice-nlp train``.
         max_chars: longer documents become ``DocumentTooLarge`` error records.
+        as_of: the day ``overdue`` is reckoned at (``datetime.date`` or ``YYYY-MM-DD``; default today).
     Returns:
         An iterator, in input order, that never raises for a bad item.
     Raises:
-        NoticeTypeError: ``n_process`` or ``batch_size`` below 1.
+        NoticeTypeError: ``n_process`` or ``batch_size`` below 1. NoticeError: a bad ``as_of``.
 
     >>> [d.summary()["sentences"] for d in pipe(["一、整改情况\\n成立整改领导小组。"], model="keywords")]
     [1]
     """
     if n_process < 1 or batch_size < 1:
         raise NoticeTypeError(f"pipe() needs n_process ≥ 1 and batch_size ≥ 1, got {n_process} and {batch_size}")
+    day = None if as_of is None else as_of_date(as_of).isoformat()
     batches = _chunks(iter(items), batch_size)
     if n_process == 1:
-        return (outcome for batch in batches for outcome in tag_batch(batch, model, max_chars))
-    return _parallel(batches, model, max_chars, n_process)
+        outcomes = (outcome for batch in batches for outcome in tag_batch(batch, model, max_chars))
+    else:
+        outcomes = _parallel(batches, model, max_chars, n_process)
+    return outcomes if day is None else _dated(outcomes, day)
+
+
+def _dated(outcomes: Iterator[Outcome], as_of: str) -> Iterator[Outcome]:
+    """``overdue`` is reckoned when a Document is written, so the day is set on each here."""
+    for outcome in outcomes:
+        if isinstance(outcome, Document):
+            outcome.as_of = as_of
+        yield outcome
 
 
 def tag_item(item: Item, model: str | None, max_chars: int = DEFAULT_MAX_CHARS) -> Outcome:

@@ -44,12 +44,20 @@ def _parser() -> argparse.ArgumentParser:
     tag.add_argument("inputs", nargs="+", metavar="INPUT",
                      help="files, folders (searched recursively), globs, or - for a notice on standard input")
     tag.add_argument("-o", "--output", help="output file (default: JSON on stdout)")
-    tag.add_argument("--format", choices=["json", "jsonl", "csv", "xlsx", "html"],
-                     help="default: from the -o suffix (.json .jsonl .csv .xlsx .html), else json")
+    tag.add_argument("--format", choices=["json", "jsonl", "csv", "xlsx", "html", "parquet"],
+                     help="default: from the -o suffix (.json .jsonl .csv .xlsx .html .parquet), else json; "
+                          "parquet writes (appends to) a folder of tables: -o DIR")
     tag.add_argument("--model", help="model folder, or 'keywords' for the keyword baseline")
     tag.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     tag.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS, help="refuse longer documents")
     tag.add_argument("--quiet", action="store_true", help="no progress bar")
+    tag.add_argument("--as-of", metavar="YYYY-MM-DD",
+                     help="the day 'overdue' is reckoned at: due before it and not completed (default today)")
+    cluster = tag.add_mutually_exclusive_group()
+    cluster.add_argument("--dask", metavar="local:N", help="tag on a local Dask cluster of N worker processes "
+                         "(the corpus extra); with --format parquet the workers write the tables")
+    cluster.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="tag on the Dask cluster of this scheduler; "
+                         "its workers must see the inputs (and -o) under the same paths")
     tag.set_defaults(func=_cmd_tag)
     ev = sub.add_parser("evaluate", help="score a model on labeled sentences (default: the bundled test split)")
     ev.add_argument("data", nargs="?", help="labeled JSONL (default: data/labeled.jsonl, test split)")
@@ -246,6 +254,8 @@ def _cmd_tag(args) -> int:
     files, errors = expand_inputs(args.inputs, exclude=args.output)
     for error in errors:
         _report(error)
+    if args.dask or args.scheduler:
+        return _tag_on_dask(args, fmt, files, errors)
     try:
         stream = _open_output(args.output, fmt)
     except OSError as exc:
@@ -253,8 +263,11 @@ def _cmd_tag(args) -> int:
         return 2
     try:
         with (stream if args.output else contextlib.nullcontext()), _progress(len(files), args.quiet) as bar:
-            results = tag_files(files, args.model, args.max_chars, args.jobs)
-            export.write(fmt, _documents(results, errors, bar), errors, stream, args.output)
+            results = tag_files(files, args.model, args.max_chars, args.jobs, args.as_of)
+            written = export.write(fmt, _documents(results, errors, bar), errors, stream, args.output)
+        if fmt in export.FOLDER_FORMATS and written["skipped"]:
+            print(f"notice-nlp: {len(written['skipped'])} document(s) already in {args.output} "
+                  "(same text), not written again", file=sys.stderr)
     except BrokenPipeError:  # stdout piped into `head` and the like: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
@@ -269,18 +282,68 @@ def _check_tag_usage(args, fmt: str) -> None:
     """Mistakes found before any file is read exit with status 2 (via main)."""
     from .output import export
 
+    from datetime import date
+    from .tagging.due import as_of_date
+
     if args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
+    try:  # one day for the whole run, even past midnight
+        args.as_of = as_of_date(args.as_of or date.today()).isoformat()
+    except NoticeError as exc:
+        raise UsageError(f"--as-of: {exc}") from None
+    if fmt in export.FOLDER_FORMATS:
+        from .output.parquet import require_pyarrow
+        if not args.output:
+            raise UsageError(f"--format {fmt} writes a folder of tables; give one with -o DIR")
+        require_pyarrow()
     if fmt in export.BINARY_FORMATS and not args.output:
         raise UsageError(f"--format {fmt} writes a binary file; give one with -o OUT.{fmt}")
     if fmt == "html" and importlib.util.find_spec("notice_nlp.output.view") is None:
         raise UsageError("--format html needs notice_nlp.output.view, which this installation lacks; use json or xlsx")
-    if args.jobs == 1:
+    if args.dask or args.scheduler:
+        from .dask import _require_dask, local_workers
+        _require_dask()
+        if args.dask:
+            try:
+                local_workers(args.dask)
+            except NoticeError as exc:
+                raise UsageError(f"--dask: {exc}") from None
+    elif args.jobs == 1:
         from .classifier.classify import load_classifier
         load_classifier(args.model)  # a bad --model is bad usage, not one error per file
     elif args.model not in (None, "keywords") and not Path(args.model).is_dir():
         raise ModelError(f"model {args.model!r}: no such folder; pass a folder written by "
                          "`notice-nlp train`, or 'keywords' for the keyword baseline")
+
+
+def _tag_on_dask(args, fmt: str, files: list, errors: list[dict]) -> int:
+    """``--dask local:N`` / ``--scheduler ADDRESS``: ``notice_nlp.dask.tag_paths``. With parquet the
+    workers write the tables; other formats come back here and are written in input order."""
+    from .batch import ErrorRecord
+    from .dask import tag_paths
+    from .output import export
+
+    cluster = args.dask or args.scheduler
+    options = dict(model=args.model, as_of=args.as_of, max_chars=args.max_chars)
+    if fmt == "parquet":
+        Path(args.output).mkdir(parents=True, exist_ok=True)
+        run = tag_paths(files, cluster, args.output, **options)
+        failed = [e.to_dict() for e in run.errors]
+        if errors:  # inputs that never reached a worker (no such file, a skipped type)
+            export.write(fmt, [], errors, None, args.output)
+        if run.skipped:
+            print(f"notice-nlp: {len(run.skipped)} document(s) already in {args.output} "
+                  "(same text), not written again", file=sys.stderr)
+    else:
+        outcomes = tag_paths(files, cluster, None, **options)
+        failed = [o.to_dict() for o in outcomes if isinstance(o, ErrorRecord)]
+        docs = (o.to_dict() for o in outcomes if not isinstance(o, ErrorRecord))
+        stream = _open_output(args.output, fmt)
+        with stream if args.output else contextlib.nullcontext():
+            export.write(fmt, docs, errors + failed, stream, args.output)
+    for error in failed:
+        _report(error)
+    return 1 if any(e["error"] != "Skipped" for e in errors + failed) else 0
 
 
 def _open_output(output: str | None, fmt: str):
@@ -289,6 +352,9 @@ def _open_output(output: str | None, fmt: str):
         if hasattr(sys.stdout, "reconfigure"):
             sys.stdout.reconfigure(encoding="utf-8")  # the JSON keeps Chinese unescaped
         return sys.stdout
+    if fmt == "parquet":  # a folder of tables (output/parquet.py), written part by part
+        Path(output).mkdir(parents=True, exist_ok=True)
+        return contextlib.nullcontext()
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     if fmt == "xlsx":
         return open(output, "wb")
@@ -327,13 +393,14 @@ def _report(error: dict, bar=None) -> None:
 Outcome = tuple[Optional[dict], Optional[dict]]  # (document dict, None) or (None, error record)
 
 
-def tag_files(files: list, model: str | None, max_chars: int, jobs: int = 1) -> Iterator[Outcome]:
+def tag_files(files: list, model: str | None, max_chars: int, jobs: int = 1,
+              as_of: str | None = None) -> Iterator[Outcome]:
     """Tag files (and a ``(text, meta)`` item for ``-``) in input order, in ``jobs`` worker
-    processes when more than one."""
+    processes when more than one; ``overdue`` is reckoned at ``as_of`` (default today)."""
     from .batch import pipe
     items = [f if isinstance(f, (Path, tuple)) else Path(f) for f in files]
     for result in pipe(items, n_process=min(jobs, max(len(items), 1)), batch_size=1, model=model,
-                       max_chars=max_chars):
+                       max_chars=max_chars, as_of=as_of):
         yield _outcome(result)
 
 

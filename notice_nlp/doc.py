@@ -6,9 +6,13 @@ the JSON of the interface contract (README, "How notice levels map to the JSON")
 """
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
+
+from .tagging.due import as_of_date, due_of, is_overdue, last_day
 
 SCHEMA_VERSION = "1"
 
@@ -32,7 +36,19 @@ class Sentence:
     model_status: str | None = None  # the classifier's status guess, before the rule cues
     review: bool = False  # flagged for a human look: the classifier is unsure of the category
 
-    def to_dict(self) -> dict[str, Any]:
+    @property
+    def due(self) -> str | None:
+        """The latest deadline or date this sentence commits to, ISO at its precision
+        (``notice_nlp.tagging.due``), or None."""
+        return due_of(self.dates, self.status)
+
+    def overdue(self, as_of: str | dt.date | None = None) -> bool:
+        """``due`` ended before ``as_of`` (default today) and the status is not ``completed``."""
+        return is_overdue(self.due, self.status, as_of)
+
+    def to_dict(self, as_of: str | dt.date | None = None) -> dict[str, Any]:
+        """The sentence's JSON; ``overdue`` is reckoned at ``as_of`` (default today)."""
+        due = self.due
         return {
             "id": self.id, "text": self.text, "start": self.start, "end": self.end,
             "category": self.category, "subcategory": self.subcategory,
@@ -40,6 +56,7 @@ class Sentence:
             "categories": list(self.categories), "status": self.status, "review": self.review,
             "dates": [dict(span) for span in self.dates],
             "counts": [dict(span) for span in self.counts],
+            "due": due, "overdue": is_overdue(due, self.status, as_of),
         }
 
     def in_sentence(self, spans: list[dict]) -> list[dict]:
@@ -53,8 +70,8 @@ class Measure:
     index: int
     sentences: list[Sentence] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"index": self.index, "sentences": [s.to_dict() for s in self.sentences]}
+    def to_dict(self, as_of: str | dt.date | None = None) -> dict[str, Any]:
+        return {"index": self.index, "sentences": [s.to_dict(as_of) for s in self.sentences]}
 
 
 @dataclass
@@ -68,9 +85,20 @@ class Issue:
     # under its section. An extension of the interface contract.
     group: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    @property
+    def due(self) -> str | None:
+        """The latest ``due`` of its sentences, or None."""
+        return max((d for d in (s.due for m in self.measures for s in m.sentences) if d),
+                   key=lambda d: (last_day(d), len(d)), default=None)
+
+    def overdue(self, as_of: str | dt.date | None = None) -> bool:
+        """One of its sentences is overdue and its own status line does not say ``completed``."""
+        return self.status != "completed" and any(s.overdue(as_of) for m in self.measures for s in m.sentences)
+
+    def to_dict(self, as_of: str | dt.date | None = None) -> dict[str, Any]:
         return {"index": self.index, "title": self.title, "group": self.group,
-                "status": self.status, "measures": [m.to_dict() for m in self.measures]}
+                "status": self.status, "due": self.due, "overdue": self.overdue(as_of),
+                "measures": [m.to_dict(as_of) for m in self.measures]}
 
 
 @dataclass
@@ -79,9 +107,9 @@ class Section:
     title: str | None
     issues: list[Issue] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, as_of: str | dt.date | None = None) -> dict[str, Any]:
         return {"index": self.index, "title": self.title,
-                "issues": [i.to_dict() for i in self.issues]}
+                "issues": [i.to_dict(as_of) for i in self.issues]}
 
 
 def _producer() -> dict[str, Any]:
@@ -99,6 +127,13 @@ class Document:
     warnings: list[str] = field(default_factory=list)  # flagged best guesses
     # Who made this output: library version, schema version, model name and weights hash.
     producer: dict[str, Any] = field(default_factory=_producer)
+    # The day ``overdue`` is reckoned at (ISO ``YYYY-MM-DD``); None: today.
+    as_of: str | None = None
+
+    @property
+    def content_sha256(self) -> str:
+        """SHA-256 of the normalised text: the document's key in the Parquet tables."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
     @property
     def issues(self) -> list[Issue]:
@@ -118,15 +153,20 @@ class Document:
             # problem heading, such as the opening summary) is not one
             "issues": sum(issue.title is not None for issue in self.issues),
             "issues_completed": sum(i.status == "completed" for i in self.issues),
+            "sentences_overdue": sum(s.overdue(self.as_of) for s in sentences),
+            "issues_overdue": sum(i.overdue(self.as_of) for i in self.issues),
         }
 
     def to_dict(self) -> dict[str, Any]:
+        as_of = as_of_date(self.as_of).isoformat()
         out = {
             "schema_version": SCHEMA_VERSION,
             "source": self.source,
+            "content_sha256": self.content_sha256,
             "meta": self.meta,
-            "sections": [s.to_dict() for s in self.sections],
+            "sections": [s.to_dict(as_of) for s in self.sections],
             "summary": self.summary(),
+            "as_of": as_of,
             "producer": dict(self.producer),
         }
         if self.warnings:

@@ -48,3 +48,8 @@ class DocumentTooLarge(NoticeError, ValueError):
 
 class ModelError(NoticeError, RuntimeError):
     """A model folder is missing or cannot be loaded."""
+
+
+class RulesError(NoticeError, ValueError):
+    """A rule table under notice_nlp/rules/ is malformed: the message names the file, the key
+    and what was expected (raised when the module that reads the table is imported)."""

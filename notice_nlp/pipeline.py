@@ -17,6 +17,7 @@ from .text.meta import extract_meta
 from .text.normalize import normalise
 from .text.reader import DEFAULT_MAX_CHARS, check_text, read_file
 from .text.structure import build_document
+from .tagging.due import as_of_date
 from .tagging.taggers import tag_counts, tag_dates, tag_status
 
 Component = Callable[[Document], None]
@@ -30,7 +31,7 @@ _CJK = re.compile("[\u4e00-\u9fff]")
 
 
 def tag(text: str, doc_date: str | dt.date | None = None, source: str | None = None, *,
-        model: str | None = None, max_chars: int = DEFAULT_MAX_CHARS) -> Document:
+        model: str | None = None, max_chars: int = DEFAULT_MAX_CHARS, as_of: str | dt.date | None = None) -> Document:
     """Tag one notice given as text: structure, meta, and every measure sentence's labels.
 
     Parameters:
@@ -43,6 +44,9 @@ def tag(text: str, doc_date: str | dt.date | None = None, source: str | None = N
         model: None for the bundled model, ``"keywords"`` for the keyword baseline, or a
             model folder written by ``notice-nlp train``.
         max_chars: longer texts are refused.
+        as_of: the day ``overdue`` is reckoned at (``datetime.date`` or ``YYYY-MM-DD``;
+            default today): a sentence whose ``due`` ended before it and that is not
+            ``completed`` is overdue.
     Returns:
         A :class:`~notice_nlp.Document`; ``doc.sentences`` lists every measure sentence with
         category, subcategory, score, review flag, status, dates and counts. Every offset
@@ -61,11 +65,12 @@ def tag(text: str, doc_date: str | dt.date | None = None, source: str | None = N
             f"tag() needs the notice as str, got {type(text).__name__}; "
             "for files use notice_nlp.tag_file(path), for bytes decode them first")
     check_text(text, source or "<text>", max_chars)
-    return _run(text, _iso(doc_date), source, model)
+    return _run(text, _iso(doc_date), source, model, as_of)
 
 
 def tag_file(path: str | Path, doc_date: str | dt.date | None = None, *,
-             model: str | None = None, max_chars: int = DEFAULT_MAX_CHARS) -> Document:
+             model: str | None = None, max_chars: int = DEFAULT_MAX_CHARS,
+             as_of: str | dt.date | None = None) -> Document:
     """Tag one notice file: .txt (UTF-8, GBK/GB18030, UTF-16), .docx, .html or .pdf with a text layer.
 
     Parameters and the returned Document are those of :func:`tag` (``doc.source`` is the path);
@@ -78,18 +83,21 @@ def tag_file(path: str | Path, doc_date: str | dt.date | None = None, *,
     ('中共聊城市东昌府区中医院党委', 89)
     """
     raw = read_file(path, max_chars=max_chars)
-    doc = _run(raw.text, _iso(doc_date), str(path), model)
+    doc = _run(raw.text, _iso(doc_date), str(path), model, as_of)
     doc.warnings[:0] = raw.warnings
     return doc
 
 
-def _run(text: str, doc_date: str | None, source: str | None, model: str | None) -> Document:
+def _run(text: str, doc_date: str | None, source: str | None, model: str | None,
+         as_of: str | dt.date | None = None) -> Document:
+    as_of = None if as_of is None else as_of_date(as_of).isoformat()  # a bad one fails before the work
     norm = normalise(text)
     if not norm.text.strip():
         from .errors import EmptyDocument
         raise EmptyDocument(f"{source or '<text>'}: nothing but page furniture; no notice text found")
     doc = build_document(norm.text, extract_meta(norm, doc_date), source)
     doc.warnings.extend(norm.warnings)
+    doc.as_of = as_of
     if _mostly_traditional(norm.text):
         doc.warnings.append("traditional characters: the layout rules are written for simplified Chinese, "
                             "so the title, preamble and closing may be read as measures; "

@@ -1,18 +1,17 @@
 """The category and status codes of docs/taxonomy.md, loaded from rules/categories.yaml."""
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
-
-import yaml
+from . import rules
 
 STATUSES = ("unfinished", "in_progress", "planned", "ongoing", "completed", "none")
 
 
-@cache
+# Loaded (and checked) on import: a broken table fails here, naming its key.
+_TABLE = rules.load("categories")
+
+
 def category_table() -> dict:
-    text = resources.files("notice_nlp").joinpath("rules/categories.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return _TABLE
 
 
 def categories() -> list[str]:

@@ -55,7 +55,7 @@ SENTENCE_COLUMNS = [
     "source", "title", "issuer", "doc_date", "section_index", "section_title",
     "issue_index", "issue_group", "issue_title", "issue_status", "measure_index", "sentence_id", "text",
     "category", "subcategory", "categories", "score", "status",
-    "dates", "date_values", "counts", "count_values", "start", "end", "producer",
+    "dates", "date_values", "counts", "count_values", "due", "overdue", "start", "end", "producer",
 ]
 
 

@@ -8,7 +8,7 @@ import pytest
 import notice_nlp
 
 MODULES = ["notice_nlp.pipeline", "notice_nlp.batch", "notice_nlp.classifier.classify", "notice_nlp.tagging.status",
-           "notice_nlp.tagging.counts", "notice_nlp.tagging.dates", "notice_nlp.text.sentences"]
+           "notice_nlp.tagging.counts", "notice_nlp.tagging.dates", "notice_nlp.tagging.due", "notice_nlp.text.sentences"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -1,4 +1,4 @@
-"""Output writers for ``notice-nlp tag``: json, jsonl, csv, xlsx, html.
+"""Output writers for ``notice-nlp tag``: json, jsonl, csv, xlsx, html (and parquet, ``output/parquet.py``).
 
 Every writer takes ``docs``, an iterable of document dicts (``Document.to_dict()``)
 that is consumed lazily, and ``errors``, a list of error records
@@ -17,25 +17,27 @@ from typing import IO, Any
 
 from ..taxonomy import STATUSES
 
-FORMATS = ("json", "jsonl", "csv", "xlsx", "html")
-_SUFFIXES = {".json": "json", ".jsonl": "jsonl", ".csv": "csv", ".xlsx": "xlsx", ".html": "html", ".htm": "html"}
+FORMATS = ("json", "jsonl", "csv", "xlsx", "html", "parquet")
+_SUFFIXES = {".json": "json", ".jsonl": "jsonl", ".csv": "csv", ".xlsx": "xlsx", ".html": "html", ".htm": "html",
+             ".parquet": "parquet"}
 BINARY_FORMATS = {"xlsx"}
+FOLDER_FORMATS = {"parquet"}  # -o names a folder of tables, appended to run by run
 
 SENTENCE_COLUMNS = [
     "source", "title", "issuer", "doc_date", "section_index", "section_title",
     "issue_index", "issue_group", "issue_title", "issue_status", "measure_index", "sentence_id", "text",
     "category", "subcategory", "categories", "score", "status",
-    "dates", "date_values", "counts", "count_values", "start", "end", "producer",
+    "dates", "date_values", "counts", "count_values", "due", "overdue", "start", "end", "producer",
 ]
 ISSUE_COLUMNS = [
     "source", "title", "section_index", "section_title", "issue_index", "issue_group", "issue_title",
-    "issue_status", "measures", "sentences", *(f"sentences_{status}" for status in STATUSES),
+    "issue_status", "measures", "sentences", *(f"sentences_{status}" for status in STATUSES), "due", "overdue",
 ]
 META_FIELDS = ["title", "issuer", "inspector", "inspection_period", "feedback_date", "doc_date"]
 DOCUMENT_COLUMNS = [
     "source", *META_FIELDS, "phone", "email", "address",
-    "sentences", "issues", "issues_completed", "by_category", "by_status", "warnings",
-    "producer", "model_sha256",
+    "sentences", "issues", "issues_completed", "sentences_overdue", "issues_overdue", "as_of",
+    "by_category", "by_status", "warnings", "content_sha256", "producer", "model_sha256",
 ]
 ERROR_COLUMNS = ["source", "error", "message"]
 
@@ -53,8 +55,12 @@ def errors_path(output: str | Path) -> Path:
     return output.with_name(output.stem + ".errors.csv")
 
 
-def write(fmt: str, docs: Iterable[dict], errors: list[dict], stream: IO, output: str | None = None) -> None:
-    """Write in ``fmt`` to ``stream`` (binary for xlsx, else text); ``output`` names the file, if any."""
+def write(fmt: str, docs: Iterable[dict], errors: list[dict], stream: IO | None, output: str | None = None):
+    """Write in ``fmt`` to ``stream`` (binary for xlsx, else text); ``output`` names the file, if any
+    (for parquet, the folder of tables: no stream; returns what ``write_parquet`` returns)."""
+    if fmt == "parquet":
+        from .parquet import write_parquet
+        return write_parquet(docs, errors, output)
     if fmt == "json":
         write_json(docs, errors, stream)
     elif fmt == "jsonl":
@@ -108,7 +114,7 @@ def sentence_rows(doc: dict) -> Iterator[list]:
                            s["score"], s["status"],
                            _readable(s["dates"], _date_reading), _values(s["dates"], _date_value),
                            _readable(s["counts"], _count_reading), _values(s["counts"], _count_value),
-                           s["start"], s["end"], made_by]
+                           s.get("due"), s.get("overdue"), s["start"], s["end"], made_by]
 
 
 def issue_rows(doc: dict) -> Iterator[list]:
@@ -119,7 +125,7 @@ def issue_rows(doc: dict) -> Iterator[list]:
             statuses = [s["status"] for m in issue["measures"] for s in m["sentences"]]
             yield [doc.get("source"), title, section["index"], section["title"], issue["index"],
                    issue.get("group"), issue["title"], issue["status"], len(issue["measures"]), len(statuses),
-                   *(statuses.count(status) for status in STATUSES)]
+                   *(statuses.count(status) for status in STATUSES), issue.get("due"), issue.get("overdue")]
 
 
 def document_row(doc: dict) -> list:
@@ -129,8 +135,10 @@ def document_row(doc: dict) -> list:
     return [doc.get("source"), *(meta.get(f) for f in META_FIELDS),
             contact.get("phone"), contact.get("email"), contact.get("address"),
             summary.get("sentences"), summary.get("issues"), summary.get("issues_completed"),
+            summary.get("sentences_overdue"), summary.get("issues_overdue"), doc.get("as_of"),
             _pairs(summary.get("by_category")), _pairs(summary.get("by_status")),
-            "; ".join(doc.get("warnings") or []), producer_line(doc), (doc.get("producer") or {}).get("model_sha256")]
+            "; ".join(doc.get("warnings") or []), doc.get("content_sha256"), producer_line(doc),
+            (doc.get("producer") or {}).get("model_sha256")]
 
 
 def producer_line(doc: dict) -> str:
@@ -225,6 +233,7 @@ _WIDTHS = {"source": 28, "title": 40, "issuer": 30, "section_title": 30, "issue_
            "message": 80, "dates": 30, "counts": 30, "date_values": 20, "count_values": 16, "categories": 24,
            "by_category": 40, "by_status": 40, "warnings": 40, "address": 30, "inspector": 20,
            "inspection_period": 22, "category": 16, "subcategory": 16, "issue_status": 12, "status": 12,
+           "due": 12, "as_of": 12, "content_sha256": 20,
            "error": 18, "email": 20, "phone": 16}
 
 

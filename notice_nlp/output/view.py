@@ -235,13 +235,23 @@ def _sentence_html(sentence: dict, doc_no: int) -> str:
     secondary = [c for c in sentence.get("categories") or [] if c != category]
     if secondary:
         tip += " · also " + ", ".join(secondary)
+    if sentence.get("due"):
+        tip += f" · due {sentence['due']}" + (" (overdue)" if sentence.get("overdue") else "")
     sid = sentence.get("id") or ""
     return (f'<span class="{" ".join(classes)}" id="d{doc_no}-{esc(sid)}" data-id="{esc(sid)}" '
             f'data-category="{esc(category or "")}" data-subcategory="{esc(sub or "")}" '
             f'data-status="{esc(status)}" data-score="{esc(score_attr)}" '
-            f'data-categories="{esc(" ".join(sentence.get("categories") or []))}" title="{esc(tip)}">'
+            f'data-categories="{esc(" ".join(sentence.get("categories") or []))}" '
+            f'data-due="{esc(sentence.get("due") or "")}" title="{esc(tip)}">'
             f'<span class="text">{_render_text(sentence.get("text") or "", relative_spans(sentence))}</span>'
-            f'{_badge(status)}</span>')
+            f'{_badge(status)}{_overdue_badge(sentence)}</span>')
+
+
+def _overdue_badge(item: dict) -> str:
+    """逾期 (overdue) with the date that passed, for a sentence or issue whose ``due`` is past."""
+    if not item.get("overdue"):
+        return ""
+    return f'<span class="overdue" title="overdue: due {esc(item.get("due"))}">逾期 {esc(item.get("due"))}</span>'
 
 
 def _category_counts(sentences: list[dict]) -> Counter:
@@ -301,7 +311,7 @@ def _doc_html(doc: dict, doc_no: int, order: list[str]) -> str:
             parts.append(f'<li class="outline-issue" data-status="{esc(status or "")}">'
                          f'<a href="#{anchor}-i{i_no}">{esc(issue.get("title") or "（未命名问题）")}</a> '
                          f'<span class="n">{n} 句</span>'
-                         + (_badge(status, "badge issue-status") if status else "") + "</li>")
+                         + (_badge(status, "badge issue-status") if status else "") + _overdue_badge(issue) + "</li>")
         parts.append("</ol></li>")
     parts.append("</ol></nav>")
 
@@ -396,6 +406,8 @@ BASE_CSS = """
 .nv .ent.count{text-decoration-color:#0277bd;text-decoration-style:double}
 .nv .badge{display:inline-block;font-size:.65em;line-height:1.5;color:#fff;border-radius:8px;
  padding:0 5px;margin-left:3px;vertical-align:2px;white-space:nowrap}
+.nv .overdue{display:inline-block;font-size:.65em;line-height:1.5;color:#b71c1c;border:1px solid #b71c1c;
+ border-radius:8px;padding:0 5px;margin-left:3px;vertical-align:2px;white-space:nowrap}
 .nv.focus .sentence.dim{opacity:.25}
 .nv.review-only .sentence:not(.review){opacity:.25}
 @media print{.nv .legend{position:static}}

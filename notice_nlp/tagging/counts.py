@@ -14,12 +14,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
-from importlib import resources
 
 import cn2an
-import yaml
 
 from .dates import extract_dates
+from .. import rules
 from ..errors import NoticeTypeError
 
 __all__ = ["extract_counts"]
@@ -30,10 +29,8 @@ _HALF_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 _GAP = "[ \u3000]{0,2}"
 
 
-@cache
-def _table() -> dict:
-    text = resources.files("notice_nlp").joinpath("rules/counts.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+# Loaded (and checked) on import: a broken table fails here, naming its key.
+_TABLE = rules.load("counts")
 
 
 def _alt(words) -> str:
@@ -52,7 +49,7 @@ def _qualifier_alt(words: dict, not_before: dict, not_after: dict | None = None)
 
 @cache
 def _count_re() -> re.Pattern:
-    t = _table()
+    t = _TABLE
     q = t["qualifiers"]
     ident = t["identifier_chars"]
     arabic = rf"(?<![\d.{ident}])\d+(?:,\d{{3}})*(?:\.\d+)?(?![{ident}])"
@@ -72,7 +69,7 @@ def _count_re() -> re.Pattern:
 @cache
 def _blank_re() -> re.Pattern:
     """Regions that hold no count: fixed terms, short quotations, book titles."""
-    t = _table()
+    t = _TABLE
     parts = [_alt(t["fixed_terms"])]
     for pair in t["quote_pairs"]:
         o, c = map(re.escape, pair)
@@ -85,7 +82,7 @@ def _blank_re() -> re.Pattern:
 
 @cache
 def _any_number() -> re.Pattern:
-    return re.compile(f"[0-9０-９{_table()['chinese_first']}]")
+    return re.compile(f"[0-9０-９{_TABLE['chinese_first']}]")
 
 
 def _masked(text: str) -> str:
@@ -115,7 +112,7 @@ def _number(arabic: str | None, chinese: str | None) -> Decimal | None:
 def _lone_a_is_one(text: str, m: re.Match) -> bool:
     """"一" of "一项重大政治任务" is "a" (§6); of "其中一部公车" or "每季度一次" it is one.
     ``text`` is the unmasked text (the frequency word is masked as a date)."""
-    t = _table()
+    t = _TABLE
     start = m.start("c1")
     if m.group("q1") or any(text.endswith(w, 0, start) for w in t["lone_a_counts_after"]):
         return True
@@ -128,7 +125,7 @@ def _plain(value: Decimal) -> int | float:
 
 
 def _qualifier(m: re.Match) -> str | None:
-    q = _table()["qualifiers"]
+    q = _TABLE["qualifiers"]
     if m.group("q1"):
         return q["before"][m.group("q1")]
     for g in ("q2", "q3"):
@@ -139,7 +136,7 @@ def _qualifier(m: re.Match) -> str | None:
 
 def _preceded_by_ordinal(text: str, start: int, unit: str | None) -> bool:
     """第四巡察组, 第135位, 巡察四组: a rank or a name, not a quantity (督导2次 is one)."""
-    table = _table()
+    table = _TABLE
     if any(text.endswith(w, 0, start) for w in table["not_after_words"]):
         return True
     return unit in table["group_units"] and any(text.endswith(w, 0, start) for w in table["group_words"])
@@ -157,13 +154,13 @@ def _count(text: str, m: re.Match, original: str) -> dict | None:
     num_start = m.start("a1" if arabic else "c1")
     if _preceded_by_ordinal(text, num_start, unit):
         return None
-    if m.group("c1") in _table()["lone_a"] and not m.group("c2") and not _lone_a_is_one(original, m):
+    if m.group("c1") in _TABLE["lone_a"] and not m.group("c2") and not _lone_a_is_one(original, m):
         return None
     low = _number(m.group("a1"), m.group("c1"))
     high = _number(m.group("a2"), m.group("c2")) if (m.group("a2") or m.group("c2")) else None
     if low is None or (high is None and (m.group("a2") or m.group("c2"))):
         return None
-    scale = Decimal(_table()["scales"][m.group("scale")]) if m.group("scale") else Decimal(1)
+    scale = Decimal(_TABLE["scales"][m.group("scale")]) if m.group("scale") else Decimal(1)
     if m.group("scale") and not arabic:
         return None  # a Chinese numeral already holds its 万 (三万); 千/万 after it is a word
     value = _plain(low * scale) if high is None else [_plain(low * scale), _plain(high * scale)]

@@ -23,10 +23,8 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 
-import yaml
-
+from .. import rules
 from ..errors import NoticeError, NoticeTypeError
 
 __all__ = ["extract_dates", "explicit_years", "InvalidDateError"]
@@ -43,10 +41,8 @@ class InvalidDateError(NoticeError, ValueError):
 
 # ---------------------------------------------------------------- the table
 
-@cache
-def _table() -> dict:
-    text = resources.files("notice_nlp").joinpath("rules/dates.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+# Loaded (and checked) on import: a broken table fails here, naming its key.
+_TABLE = rules.load("dates")
 
 
 _CLAUSE_START = r"(?:^|(?<=[，,。；;：:、\s)）])|(?<=是))"
@@ -69,7 +65,7 @@ def _words(entries, key="words"):
 @cache
 def _lookups() -> dict:
     """Word → table entry maps used when resolving values."""
-    t = _table()
+    t = _TABLE
     return {
         "year_parts": {w: e for e in t["year_parts"] for w in e["words"] + e.get("after_year", [])},
         "month_parts": {w: e for e in t["month_parts"] for w in e["words"]},
@@ -81,7 +77,7 @@ def _lookups() -> dict:
 
 
 def _placeholders() -> dict[str, str]:
-    t = _table()
+    t = _TABLE
     p = dict(t["fragments"])
     ry = "|".join(_alternation(e["words"], e.get("not_before", ())) for e in t["relative_years"])
     p["RYEAR"] = ry
@@ -112,18 +108,14 @@ def _frequency_pattern(t: dict, gap: str) -> str:
             f"(?:(?P<fu>{_alternation(week)}){weekday}|(?P<fu2>{_alternation(other)}){part})")
 
 
-def _expand(pattern: str, placeholders: dict[str, str]) -> str:
-    return re.sub(r"\$([A-Z_]+)", lambda m: placeholders[m.group(1)], pattern)
-
-
 @cache
 def _scanner() -> tuple[re.Pattern, list[dict]]:
     """One regex for all shapes; group k<i> marks shape i, k<i>_<g> its named pieces."""
     placeholders = _placeholders()
-    shapes = _table()["shapes"]
+    shapes = _TABLE["shapes"]
     parts = []
     for i, shape in enumerate(shapes):
-        body = _expand(shape["pattern"], placeholders)
+        body = rules.expand(shape["pattern"], placeholders)
         body = re.sub(r"\(\?P<(\w+)>", rf"(?P<k{i}_\1>", body)
         parts.append(f"(?P<k{i}>{body})")
     # Every shape starts with a digit or a word of the tables: checking that one
@@ -133,7 +125,7 @@ def _scanner() -> tuple[re.Pattern, list[dict]]:
 
 
 def _first_chars() -> set[str]:
-    t = _table()
+    t = _TABLE
     words = (_words(t["year_parts"]) + _words(t["festivals"]) + _words(t["relative_years"])
              + _words(t["relative_words"]) + _words(t["frequency_words"]) + [t["frequency_prefix"]])
     return {w[0] for w in words}
@@ -141,7 +133,7 @@ def _first_chars() -> set[str]:
 
 @cache
 def _joiners() -> dict[str, re.Pattern]:
-    t = _table()
+    t = _TABLE
     gap = t["fragments"]["_"]
     not_after = "".join(f"(?!{re.escape(w)})" for w in t["deadline_not_after"])
     return {
@@ -253,7 +245,7 @@ def _frequency_value(g: dict, lk: dict) -> str:
     count = 1
     if "fn" in g and unit.get("countable", True):
         fn = g["fn"]
-        count = int(fn) if fn.isdigit() else _table()["frequency_numbers"][fn]
+        count = int(fn) if fn.isdigit() else _TABLE["frequency_numbers"][fn]
     return f"P{max(count, 1) * unit['n']}{unit['unit']}"
 
 
@@ -508,7 +500,7 @@ def _compute_spans(text: str) -> tuple[_Span, ...]:
 
 @cache
 def _numeral_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
-    t = _table()
+    t = _TABLE
     digits, tens = "".join(t["chinese_digits"]), "".join(t["chinese_tens"])
     number = f"[{digits}{tens}]{{1,3}}"
     gap = "[ \u3000]{0,2}"
@@ -520,7 +512,7 @@ def _numeral_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
 
 def _numeral_value(word: str) -> int | None:
     """一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 二十一 → 21, 廿一 → 21, 卅一 → 31; None otherwise."""
-    t = _table()
+    t = _TABLE
     digits, tens = t["chinese_digits"], t["chinese_tens"]
     if word in digits or word in tens:
         return digits.get(word) or tens.get(word)
@@ -539,7 +531,7 @@ def _digit_view(text: str) -> tuple[str, list[int] | None, list[int] | None]:
     """``text`` with Chinese-numeral years, months and days written as digits, and per view
     character its original start and end offsets (None, None when nothing changed)."""
     year, month, day = _numeral_patterns()
-    digits = _table()["chinese_digits"]
+    digits = _TABLE["chinese_digits"]
     swaps = [(m.start(), m.end(), "".join(str(digits[c]) for c in m.group())) for m in year.finditer(text)]
     for pattern, top in ((month, 12), (day, 31)):
         for m in pattern.finditer(text):

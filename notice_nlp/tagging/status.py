@@ -17,11 +17,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import cache
-from importlib import resources
-
-import yaml
 
 from .dates import extract_dates
+from .. import rules
 from ..errors import NoticeTypeError
 
 __all__ = ["STATUSES", "detect_status", "detect_issue_status"]
@@ -33,10 +31,8 @@ _CLAUSE_START = r"(?:^|(?<=[，,。；;：:、\s)）])|(?<=是))"
 _DATE_HINT = re.compile(r"[0-9０-９]|季度|半年|年底|年初|年末|春节|国庆|元旦")
 
 
-@cache
-def _table() -> dict:
-    text = resources.files("notice_nlp").joinpath("rules/status.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+# Loaded (and checked) on import: a broken table fails here, naming its key.
+_TABLE = rules.load("status")
 
 
 def _alt(words) -> str:
@@ -64,9 +60,9 @@ def _cue_scanner(in_heading: bool) -> tuple[re.Pattern, dict[str, tuple[str, tup
     status; a cue with a guard or a plan flag gets its own group. Returns the
     regex and group name → (status, clause guard words, plan_object)."""
     groups, names, first = [], {}, set()
-    for status in _table()["precedence"]:
-        negations = _table()["negations"] if status == "completed" else ()
-        cues = [c for c in _table()["cues"][status]
+    for status in _TABLE["precedence"]:
+        negations = _TABLE["negations"] if status == "completed" else ()
+        cues = [c for c in _TABLE["cues"][status]
                 if not (in_heading and isinstance(c, dict) and c.get("in_headings") is False)]
         plain = [c for c in cues if not (isinstance(c, dict) and (c.get("not_in_clause") or c.get("plan_object")))]
         groups.append(f"(?P<{status}>{'|'.join(_cue_regex(c, negations) for c in plain)})")
@@ -84,14 +80,14 @@ def _cue_scanner(in_heading: bool) -> tuple[re.Pattern, dict[str, tuple[str, tup
 
 @cache
 def _problem_title_re() -> re.Pattern:
-    return re.compile(_table()["problem_title"])
+    return rules.layout_regex(_TABLE["problem_title"])  # $NAME pieces of rules/layout.yaml
 
 
 @cache
 def _strong_res() -> list[tuple[str, re.Pattern]]:
     """Status words that still count in a one-clause sub-heading, in precedence order."""
-    strong = _table()["heading"]["strong_cues"]
-    return [(status, re.compile(_alt(strong[status]))) for status in _table()["precedence"] if status in strong]
+    strong = _TABLE["heading"]["strong_cues"]
+    return [(status, re.compile(_alt(strong[status]))) for status in _TABLE["precedence"] if status in strong]
 
 
 def _first_chars(cue) -> str:
@@ -102,7 +98,7 @@ def _first_chars(cue) -> str:
 
 @cache
 def _heading_re() -> re.Pattern:
-    return re.compile(_table()["heading"]["enumerator"])
+    return rules.layout_regex(_TABLE["heading"]["enumerator"])  # $NAME pieces of rules/layout.yaml
 
 
 def _heading_kind(sentence: str) -> str | None:
@@ -112,7 +108,7 @@ def _heading_kind(sentence: str) -> str | None:
     if not enum:
         return None
     body = sentence[enum.end():].strip().rstrip("。.；;！!？?")
-    limits = _table()["heading"]
+    limits = _TABLE["heading"]
     clauses = re.split(r"[，,]", body)
     if len(clauses) == 1:
         return "single" if len(body) <= limits["max_chars"] else None
@@ -129,7 +125,7 @@ def _check(text, what: str) -> None:
 def _opens_clause(sentence: str, start: int) -> bool:
     """The date opens the sentence or a clause (after 于/在… and an enumerator)."""
     prefix = sentence[:start]
-    for lead in _table()["dated_action"]["lead_in"]:
+    for lead in _TABLE["dated_action"]["lead_in"]:
         if prefix.endswith(lead):
             prefix = prefix[:-len(lead)]
             break
@@ -145,8 +141,8 @@ def _date_cues(sentence: str) -> list[tuple[str, int]]:
     if not _DATE_HINT.search(sentence):
         return []
     found = []
-    dated = _table()["dated_action"]
-    soon = _table()["deadline_completion"]
+    dated = _TABLE["dated_action"]
+    soon = _TABLE["deadline_completion"]
     for span in extract_dates(sentence):
         if span["type"] in dated["types"] and _opens_clause(sentence, span["start"]):
             found.append(("dated", span["start"]))
@@ -228,16 +224,16 @@ def detect_status(sentence: str) -> str:
 
 @cache
 def _issue_res() -> dict:
-    t = _table()["issue_status"]
-    rules = []
+    t = _TABLE["issue_status"]
+    ordered = []
     for rule in t["rules"]:
         parts = [re.escape(c) for c in rule.get("cues", ())] + list(rule.get("patterns", ()))
-        rules.append((rule["status"], re.compile("|".join(parts))))
+        ordered.append((rule["status"], re.compile("|".join(parts))))
     return {
         "label": re.compile(rf"^(?:{_alt(t['labels'])})\s*[:：]?\s*"),
         "subject": re.compile(rf"^(?:{_alt(t['subjects'])})"),
         "bare": re.compile(t["bare_start"]),
-        "rules": rules,
+        "rules": ordered,
     }
 
 
@@ -251,7 +247,7 @@ def detect_issue_status(line: str) -> str | None:
     if label:
         text = text[label.end():]
     elif not res["subject"].match(text):
-        bare_ok = len(text) <= _table()["issue_status"]["max_bare_chars"] and res["bare"].match(text)
+        bare_ok = len(text) <= _TABLE["issue_status"]["max_bare_chars"] and res["bare"].match(text)
         if not bare_ok:
             return None
     for status, regex in res["rules"]:

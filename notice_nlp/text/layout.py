@@ -1,47 +1,41 @@
-"""Shared layout knowledge: the layout rule table and the enumerator styles.
+"""Shared layout knowledge, compiled from the layout table (rules/layout.yaml).
 
-Normaliser, structure parser and sentence splitter all need to recognise
-"一、", "（一）", "1." … in the same way, so the patterns live here once.
+Normaliser, structure parser, sentence splitter and meta all need to recognise
+"一、", "（一）", "1." … in the same way: the patterns are written once in the table
+(named pieces as $NAME fragments) and compiled here.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
-import yaml
+from .. import rules as _rules
 
-CN_NUM = "一二三四五六七八九十百零〇两"
-
-# Heading enumerator styles, in no particular order: each document uses its own
-# nesting of them, so depth is decided per document by order of first use.
-ENUMERATOR_STYLES: dict[str, str] = {
-    "cn_dun": rf"[{CN_NUM}]+\s*[、，,]",
-    "cn_paren": rf"[（(]\s*[{CN_NUM}]+\s*[）)]、?",
-    "ar_paren": r"[（(]\s*\d{1,3}\s*[）)]、?",
-    "ar_dot": r"\d{1,3}\s*[\.．、](?![\d．.])",
-    "ar_half_paren": r"\d{1,3}\s*[）)]",
-    "circled": r"[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]",
-    # ")主要负责人…" — a heading whose "(二" was lost in conversion
-    "lost_paren": r"[）)](?=[\u4e00-\u9fff])",
-}
-_ENUM_RE = {name: re.compile(r"^\s*(" + pat + r")") for name, pat in ENUMERATOR_STYLES.items()}
-
-# Enumerators that open a new measure inside running text (taxonomy §5).
-INLINE_MEASURE_ENUM = re.compile(
-    rf"[{CN_NUM}]+是(?=[\u4e00-\u9fff“\"（(《])"
-    r"|[（(]\d{1,2}[）)]"
-    r"|(?<![\d.．%])\d{1,2}[\.．](?![\d．.])"
-)
+# Loaded (and checked) on import: a broken table fails here, naming its key.
+_TABLE = _rules.load("layout")
 
 SENTENCE_END = "。！？；!?;"
 
-# How the name of a reporting body ends (中共…委员会, …党组, …党工委, …党支部): one list for the
-# normaliser, the structure parser and meta.
-ISSUER_SUFFIX = "(?:委员会|党委|党组|工委|党总支|支部)"
-# A line holding nothing but such a name ("中共临沂市交通运输局党组" above the title, or a signature).
-ISSUER_LINE = re.compile(rf"^(?:中共)?\S{{2,40}}{ISSUER_SUFFIX}$")
+
+def regex(name: str) -> re.Pattern:
+    """The pattern ``name`` of the layout table, fragments put in, compiled."""
+    return _rules.layout_regex(_TABLE[name])
+
+
+def alternation(name: str) -> str:
+    """One regex (text) matching any pattern of the list ``name`` of the layout table."""
+    return "|".join(f"(?:{_rules.expand(p, _TABLE['fragments'])})" for p in _TABLE[name])
+
+
+# Heading enumerator styles in table order (first match names the style): each document
+# uses its own nesting of them, so depth is decided per document by order of first use.
+ENUMERATOR_STYLES: dict[str, str] = {
+    name: _rules.expand(pattern, _TABLE["fragments"]) for name, pattern in _TABLE["enumerator_styles"].items()
+}
+# A style that counts as another for depth (")主要负责人…" lost its "（二").
+ENUMERATOR_ALIASES: dict[str, str] = dict(_TABLE["enumerator_aliases"])
+_ENUM_RE = {name: re.compile(r"^\s*(" + pat + r")") for name, pat in ENUMERATOR_STYLES.items()}
 
 
 @dataclass(frozen=True)
@@ -67,34 +61,37 @@ def strip_enumerator(title: str) -> str:
     return title.strip().rstrip("。.；;").strip()
 
 
-@cache
 def rules() -> dict:
-    """The layout table (rules/layout.yaml), loaded once."""
-    text = resources.files("notice_nlp").joinpath("rules/layout.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    """The layout table (rules/layout.yaml), loaded and checked once."""
+    return _TABLE
 
 
 @cache
 def compiled(name: str) -> re.Pattern:
     """One alternation regex over a list of patterns of the layout table."""
-    return re.compile("|".join(f"(?:{p})" for p in rules()[name]))
+    return re.compile(alternation(name))
 
 
-@cache
 def date_only_line() -> re.Pattern:
     """A line that is nothing but a date (and perhaps a time): rules/layout.yaml ``date_only_line``."""
-    return re.compile(rules()["date_only_line"])
+    return regex("date_only_line")
 
 
 @cache
 def marker_re(name: str) -> re.Pattern:
     """Leading label such as "整改情况：" (optionally after an enumerator)."""
-    labels = sorted(rules()[name], key=len, reverse=True)
+    labels = sorted(_TABLE[name], key=len, reverse=True)
     return re.compile(r"^\s*(?:" + "|".join(map(re.escape, labels)) + r")\s*[:：]\s*")
 
 
 @cache
 def inline_marker_re() -> re.Pattern:
     """"。整改情况：" inside a heading line, where the measure text begins."""
-    labels = sorted(rules()["measure_markers"], key=len, reverse=True)
+    labels = sorted(_TABLE["measure_markers"], key=len, reverse=True)
     return re.compile(r"[。.]?\s*(?:" + "|".join(map(re.escape, labels)) + r")\s*[:：]")
+
+
+# Enumerators that open a new measure inside running text (taxonomy §5).
+INLINE_MEASURE_ENUM = compiled("inline_measure_enumerators")
+# A line holding nothing but the name of a reporting body (above the title, or a signature).
+ISSUER_LINE = regex("issuer_line")

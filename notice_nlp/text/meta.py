@@ -8,32 +8,30 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .layout import ISSUER_LINE, ISSUER_SUFFIX, match_enumerator
+from .. import rules
+from .layout import ISSUER_LINE, match_enumerator
 from .normalize import NormalisedText
 
-# A title is a whole line (perhaps after a 【column tag】) with no clause punctuation: a
-# preamble sentence cut off at "…现将巡察整改进展情况" is not one.
-_TITLE = re.compile(r"^(?:【[^】\n]*】)?[^。，,；;！？:：\n]{0,80}(?:整改|巡察|巡视)[^。，,；;！？:：\n]{0,60}"
-                    r"(?:通报|情况|公告|报告)(?=[。]?$)", re.M)
-_INDEX_NUMBER = re.compile(r"^[\d/\-]{6,}(?=中共)")
-_ISSUER = re.compile(rf"(中共[^\n，,。关（(《》]{{2,40}}{ISSUER_SUFFIX})")
-# Without 中共: whoever speaks before 关于 in the title ("张范街道社区卫生服务中心关于……").
-_ISSUER_SHORT = re.compile(r"^(?:【[^】]*】)?([^\n，,。“]{2,40}?)关于")
-# 市委第一巡察组, 省委第三巡视组, 县委第二机动巡察组, 市委提级巡察组, 市委医疗卫生领域第六专项巡察组
-_INSPECTOR = re.compile(
-    r"((?:[十一二三四五六七八九]+届)?(?:中央|省委|市委|区委|县委|旗委|州委|盟委|工委)"
-    r"(?:第[一二三四五六七八九十\d]+轮)?(?:[^\s，,。、；;（(“”]{2,10}领域)?(?:巡视|巡察)?"
-    r"(?:第[一二三四五六七八九十\d]+|[一二三四五六七八九十]+)?"
-    r"(?:机动|提级|交叉|专项|联动)?(?:巡视|巡察)(?:第?[一二三四五六七八九十]+)?组)")
-# The inspected body named only in the preamble: "……巡察组对某县人民医院党委开展了巡察".
-_PREAMBLE_ISSUER = re.compile(
-    r"(?:巡察|巡视)[一二三四五六七八九十]?组对([^\s，,。；;“”]{2,40}?)"
-    r"(?:进行了|开展了|进行|开展|实施了|实施)")
-_SHORT_NAME = re.compile(r"[（(]以下简称[^）)\n]{0,20}[）)]")
-_PHONE = re.compile(r"(?:联系电话|电话|举报电话)[:：]?\s*([\d\-—－()（）\s]{7,20}\d)")
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
-_ADDRESS = re.compile(r"(?:通讯地址|地址|来信地址)[:：]\s*([^；;。\n]{4,60})")
-_ISO_DAY = re.compile(r"(\d{4})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})")
+# Loaded (and checked) on import: rules/meta.yaml, its $NAME pieces from rules/layout.yaml.
+_TABLE = rules.load("meta")
+
+
+def _pattern(name: str) -> re.Pattern:
+    return rules.layout_regex(_TABLE[name])
+
+
+_TITLE = _pattern("title")  # a whole line, no clause punctuation, …整改…通报/情况
+_INDEX_NUMBER = _pattern("index_number")
+_ISSUER = _pattern("issuer")  # 中共……党委/党组/委员会
+_ISSUER_SHORT = _pattern("issuer_before_title")  # whoever speaks before 关于 in the title
+_INSPECTOR = _pattern("inspector")  # 市委第一巡察组, 县委第二机动巡察组, 市委提级巡察组 …
+_PREAMBLE_ISSUER = _pattern("preamble_issuer")  # ……巡察组对【X】开展了巡察
+_SHORT_NAME = _pattern("short_name")  # （以下简称“中心”）
+_PREAMBLE_WORDS = tuple(_TABLE["preamble_words"])
+_PHONE = _pattern("phone")
+_EMAIL = _pattern("email")
+_ADDRESS = _pattern("address")
+_ISO_DAY = _pattern("chrome_date")
 
 
 def extract_meta(norm: NormalisedText, doc_date: str | None = None) -> dict:
@@ -125,7 +123,7 @@ def _preamble_dates(head: str, doc_date: str | None) -> dict:
     """Inspection period (the first range) and feedback date (the date of 反馈)."""
     from ..tagging.dates import explicit_years, extract_dates
 
-    preamble = next((line for line in head.split("\n") if "巡" in line and "部署" in line), "")
+    preamble = next((line for line in head.split("\n") if all(w in line for w in _PREAMBLE_WORDS)), "")
     out, year = {}, None
     for sentence in re.split(r"(?<=[。；;])", preamble):
         spans = extract_dates(sentence, doc_date, year=year)

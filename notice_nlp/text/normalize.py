@@ -10,18 +10,18 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .layout import ISSUER_SUFFIX, SENTENCE_END, compiled, date_only_line, match_enumerator, rules
+from .layout import SENTENCE_END, alternation, compiled, date_only_line, match_enumerator, regex, rules
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\ufeff\u2028\u2029]")
 _SPACES = re.compile(r"[^\S\n]+")
 # A lone surrogate (from surrogateescape decoding or a broken JSON escape) cannot be
 # written as UTF-8; it becomes U+FFFD, one character for one, so offsets stay put.
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-# "。 二、整改…" on one line (pages flattened to one paragraph): break before the heading.
-_INLINE_HEADING = re.compile(
-    r"(?<=[。；;:：])[^\S\n]+(?=(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|[（(]?\d{1,2}[）)．.](?![\d．.])))"
-)
-_TITLEISH = re.compile(rf"(?:通报|公告|情况|{ISSUER_SUFFIX})$")
+# "。 二、整改…" on one line (pages flattened to one paragraph): the spaces after a sentence
+# end or colon and before a heading enumerator (rules/layout.yaml) become a line break.
+_INLINE_HEADING = re.compile(rf"(?<=[。；;:：])[^\S\n]+(?=(?:{alternation('inline_heading_enumerators')}))")
+_TITLEISH = regex("title_line_end")
+_PARAGRAPH_OPENERS = tuple(rules()["paragraph_openers"])
 _LINE_ENDS = SENTENCE_END + "：:”\"）)》】"
 
 
@@ -78,10 +78,12 @@ def _take_chrome(line: str, chrome: dict[str, str]) -> bool:
     return False
 
 
-_LABELLED_DATE = re.compile(r"(?:发布时间|发布日期|成文日期|发表时间)\s*[:：]\s*(\d{4}\s*[-年.]\s*\d{1,2}\s*[-月.]\s*\d{1,2})")
+# "字体：[大 中 小] 发布时间：2025- 01- 20": a chrome label marked `in_line`, then its date.
+_LABELLED_DATE = re.compile(
+    "(?:" + "|".join(re.escape(e["label"]) for e in rules()["chrome_labels"] if e.get("in_line")) + ")"
+    + regex("in_line_date").pattern)
 # "2022-09-02 08:57:04 来源:省高院 编辑:王水晶": a byline under the title
-_BYLINE_DATE = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*"
-                          r"(?:来源|编辑|作者|发布|浏览|点击|字号|【)")
+_BYLINE_DATE = regex("byline_date")
 
 
 def _take_inline_date(line: str, chrome: dict[str, str], byline: bool = False) -> bool:
@@ -146,7 +148,7 @@ def _joinable(line: str, following: str) -> bool:
     """Was ``line`` cut by a page break, so that ``following`` continues it?"""
     if line[-1] in _LINE_ENDS or _is_heading_like(line) or _TITLEISH.search(line):
         return False
-    if _is_heading_like(following) or following.startswith(("根据", "按照", "以上问题", "上述问题")):
+    if _is_heading_like(following) or following.startswith(_PARAGRAPH_OPENERS):
         return False
     return True
 

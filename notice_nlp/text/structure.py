@@ -14,19 +14,19 @@ import re
 from dataclasses import dataclass, field
 
 from ..doc import Document, Issue, Measure, Section, Sentence
-from .layout import (INLINE_MEASURE_ENUM, ISSUER_LINE, SENTENCE_END, compiled, date_only_line, inline_marker_re,
-                     marker_re, match_enumerator, strip_enumerator)
+from .layout import (ENUMERATOR_ALIASES, INLINE_MEASURE_ENUM, ISSUER_LINE, SENTENCE_END, compiled, date_only_line,
+                     inline_marker_re, marker_re, match_enumerator, regex, strip_enumerator)
 from .sentences import sentence_spans
 from ..tagging.status import detect_issue_status
 
 MAX_HEADING_CHARS = 60
 MAX_PROBLEM_HEADING_CHARS = 150
 MAX_CLOSING_CHARS = 200
-# A problem title opens with 关于/针对/“… and ends in 问题/方面 (…的整改情况), or is labelled 反馈问题：.
-_PROBLEM = re.compile(r"^(关于|针对|对于|在|“|\").*(问题|方面)(问题)?(的)?(整改(情况)?)?$|^反馈问题\s*[:：]")
-_PREAMBLE_START = re.compile(r"^(根据|按照|依据).{0,30}(部署|安排)")
-_STATUS_LINE_START = re.compile(r"^(以上|上述|该|此)(问题|项)")
-_STYLE_ALIASES = {"lost_paren": "cn_paren"}  # "）主要负责人…" lost its "（二"
+# Patterns of rules/layout.yaml: problem headings (关于…问题), the preamble's opening line
+# (根据……部署) and issue status lines (以上问题……).
+_PROBLEM = regex("problem_heading")
+_PREAMBLE_START = regex("preamble_start")
+_STATUS_LINE_START = regex("status_line_start")
 
 
 @dataclass
@@ -98,7 +98,7 @@ class StructureParser:
 
     def _push_heading(self, line: Line) -> None:
         style = match_enumerator(line.text).style
-        style = _STYLE_ALIASES.get(style, style)
+        style = ENUMERATOR_ALIASES.get(style, style)
         if style not in self._styles:
             self._styles.append(style)
         depth = self._styles.index(style)

@@ -1,0 +1,225 @@
+"""Tagging a corpus on a Dask cluster: :func:`tag_paths` (README, "A cluster run with Dask").
+
+    from distributed import Client
+    import notice_nlp.dask
+
+    client = Client("tcp://scheduler:8786")          # or None: a local cluster on this machine
+    run = notice_nlp.dask.tag_paths(paths, client, out="/shared/tables", as_of="2025-10-01")
+    print(run.documents, "documents written;", len(run.errors), "failed")
+
+The paths are split into partitions with ``dask.bag``; each partition is tagged on a
+worker by the library's own batch tagging (:func:`notice_nlp.batch.tag_batch`), which
+never raises: a bad file becomes an :class:`~notice_nlp.ErrorRecord`. The model loads once
+per worker process (it is cached there). With ``out`` each partition writes its own part
+of the Parquet tables (``notice_nlp.output.parquet``), so the documents never travel back;
+without it the Documents come back in input order. Workers need only the package (and the
+model folder, for ``model=``) and must see the input files and ``out`` under the same paths
+(a shared file system).
+
+dask and distributed come with the ``corpus`` extra; this module is imported only when
+asked for.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Union
+
+from .batch import ErrorRecord, Item, Outcome, tag_batch
+from .errors import NoticeTypeError
+from .tagging.due import as_of_date
+from .text.reader import DEFAULT_MAX_CHARS
+
+
+@dataclass
+class CorpusRun:
+    """What :func:`tag_paths` wrote to ``out``: documents written, sources skipped because
+    their document (same text) was already there, the error records and the part files."""
+    documents: int = 0
+    skipped: list[str] = field(default_factory=list)
+    errors: list[ErrorRecord] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+def tag_paths(paths: Iterable[Union[str, os.PathLike, tuple]], client: Any = None, out: str | Path | None = None, *,
+              model: str | None = None, as_of: str | dt.date | None = None, max_chars: int = DEFAULT_MAX_CHARS,
+              npartitions: int | None = None) -> Union[CorpusRun, list[Outcome]]:
+    """Tag notice files on a Dask cluster, into Parquet tables or back to the caller.
+
+    Parameters:
+        paths: notice files (``str`` or ``Path``; .txt, .docx, .html, .pdf) as the workers
+            see them, or ``(text, meta)`` pairs as in :func:`notice_nlp.pipe`.
+        client: a ``distributed.Client``; a scheduler address (``"tcp://host:8786"``);
+            ``"local:N"``, a local cluster of N worker processes for this run; or None: the
+            current client if one is running, else a local cluster of one worker per core.
+        out: a folder of Parquet tables to append to (documents already there are skipped);
+            None to get the results back.
+        model: None for the bundled model, ``"keywords"``, or a model folder the workers can read.
+        as_of: the day ``overdue`` is reckoned at (default today, fixed for the whole run).
+        max_chars: longer documents become ``DocumentTooLarge`` error records.
+        npartitions: how many partitions (default: two per worker thread, at most 1,000 files each).
+    Returns:
+        With ``out``: a :class:`CorpusRun`. Without: a list, in input order, of
+        :class:`~notice_nlp.Document` or :class:`~notice_nlp.ErrorRecord`, one per path.
+    Raises:
+        MissingDependency: dask, distributed (or, with ``out``, pyarrow) not installed.
+        NoticeError: a bad ``as_of``. NoticeTypeError: ``npartitions`` below 1.
+    """
+    bag, distributed = _require_dask()
+    items = [p if isinstance(p, tuple) else str(p) for p in paths]
+    day = as_of_date(as_of).isoformat()
+    if npartitions is not None and npartitions < 1:
+        raise NoticeTypeError(f"tag_paths() needs npartitions ≥ 1, got {npartitions}")
+    folder = None if out is None else str(out)
+    if folder is not None:
+        from .output.parquet import existing_keys
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        skip = existing_keys(folder)
+    client, owned = _client(client, distributed)
+    try:
+        threads = sum(client.nthreads().values()) or 1
+        chunks = _chunks(items, npartitions or max(2 * threads, math.ceil(len(items) / 1000)))
+        # one chunk per bag partition, so a lost partition's items are known here
+        parts = bag.from_sequence(chunks, npartitions=max(1, len(chunks))).map(
+            _tag_partition, model, max_chars, day, folder, skip if folder else None).to_delayed()
+        results = [_result(future, chunk) for future, chunk in zip(client.compute(parts), chunks)]
+    finally:
+        if owned:
+            cluster = client.cluster
+            client.close()
+            if cluster is not None:
+                cluster.close()
+    if folder is None:
+        return [outcome for part in results for _, _, outcome in part["items"]]
+    return _collect(results, skip)
+
+
+def _require_dask():
+    try:
+        import dask.bag
+        import distributed
+    except ImportError:
+        from .output.parquet import MissingDependency
+        raise MissingDependency("the Dask run needs dask and distributed: pip install 'notice_nlp[corpus]'") from None
+    return dask.bag, distributed
+
+
+def _client(client: Any, distributed) -> tuple[Any, bool]:
+    """(client, whether this run made it and must close it)."""
+    if isinstance(client, str) and client.startswith("local:"):
+        return local_client(local_workers(client)), True
+    if isinstance(client, str):
+        return distributed.Client(client), True
+    if client is not None:
+        return client, False
+    try:
+        return distributed.get_client(), False
+    except ValueError:  # no client running: a local cluster, one single-threaded worker per core
+        return local_client(os.cpu_count() or 1), True
+
+
+def local_workers(spec: str) -> int:
+    """``local:N`` → N (at least 1); anything else is a NoticeTypeError saying the form."""
+    count = spec.partition(":")[2]
+    if not spec.startswith("local:") or not count.isdigit() or int(count) < 1:
+        raise NoticeTypeError(f"a local Dask cluster is written local:N (N worker processes, N ≥ 1), got {spec!r}")
+    return int(count)
+
+
+def local_client(workers: int):
+    """A ``distributed.Client`` on a local cluster of ``workers`` single-threaded worker
+    processes, each told to use its share of the cores (``NOTICE_NLP_THREADS``)."""
+    _, distributed = _require_dask()
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, env={"NOTICE_NLP_THREADS": str(threads)})
+    return distributed.Client(cluster)
+
+
+def _chunks(items: Sequence, n: int) -> list[list[tuple[int, Any]]]:
+    """``(index, item)`` pairs in ``n`` (or fewer) consecutive chunks of nearly equal size."""
+    numbered = list(enumerate(items))
+    size = math.ceil(len(numbered) / max(1, min(n, len(numbered)))) if numbered else 1
+    return [numbered[lo:lo + size] for lo in range(0, len(numbered), size)]
+
+
+def _result(future, chunk: list) -> dict:
+    """A partition's result; if its worker died (every retry), an error record per item."""
+    try:
+        return future.result()[0]
+    except Exception as exc:
+        from .batch import _source_of
+        return {"items": [(i, None, ErrorRecord(_source_of(_item(x)), "WorkerDied",
+                                                f"{_source_of(_item(x))}: the Dask task tagging it failed: "
+                                                f"{type(exc).__name__}: {exc}")) for i, x in chunk],
+                "written": None}
+
+
+def _item(item: Union[str, tuple]) -> Item:
+    return item if isinstance(item, tuple) else Path(item)
+
+
+def _tag_partition(numbered: list[tuple[int, Any]], model: str | None, max_chars: int, as_of: str,
+                   out: str | None, skip: set[str] | None) -> dict:
+    """On a worker: tag one chunk, in order; write its Parquet part when ``out`` is given.
+    Returns one dict: ``items`` [(index, doc_key, Document | ErrorRecord | source)], ``written``."""
+    outcomes = tag_batch([_item(x) for _, x in numbered], model, max_chars)
+    for outcome in outcomes:
+        if not isinstance(outcome, ErrorRecord):
+            outcome.as_of = as_of
+    keys = [None if isinstance(o, ErrorRecord) else o.content_sha256 for o in outcomes]
+    if out is None:
+        return {"items": [(i, k, o) for (i, _), k, o in zip(numbered, keys, outcomes)], "written": None}
+    from .output.parquet import write_parquet
+    errors = [o.to_dict() for o in outcomes if isinstance(o, ErrorRecord)]
+    written = write_parquet((o.to_dict() for o in outcomes if not isinstance(o, ErrorRecord)), errors, out, skip)
+    items = [(i, k, o if isinstance(o, ErrorRecord) else o.source) for (i, _), k, o in zip(numbered, keys, outcomes)]
+    return {"items": items, "written": written}
+
+
+def _collect(results: list[dict], existing: set[str]) -> CorpusRun:
+    """Join the partitions' reports; a document found in two partitions (the same text under
+    two names) is kept where it came first in the input and dropped from the later part."""
+    run, first = CorpusRun(), {}
+    for part in sorted(results, key=lambda p: min((i for i, _, _ in p["items"]), default=0)):
+        written = part["written"] or {"documents": 0, "skipped": [], "files": []}
+        later = {k for _, k, _ in part["items"] if k is not None and k in first and k not in existing}
+        run.documents += written["documents"]
+        run.skipped += written["skipped"]
+        if later:
+            gone = _drop_documents(written["files"], later)
+            run.documents -= gone
+            run.skipped += [s for _, k, s in part["items"] if k in later and s not in written["skipped"]]
+        run.files += [f for f in written["files"] if Path(f).exists()]
+        for i, key, outcome in part["items"]:
+            if isinstance(outcome, ErrorRecord):
+                run.errors.append(outcome)
+            elif key is not None:
+                first.setdefault(key, i)
+    return run
+
+
+def _drop_documents(files: list[str], keys: set[str]) -> int:
+    """Remove the rows of ``keys`` from one partition's part files; how many documents went."""
+    from .output.parquet import require_pyarrow
+    pa, pq = require_pyarrow()
+    gone = 0
+    for name in files:
+        path = Path(name)
+        if path.parent.name == "errors":
+            continue
+        table = pq.read_table(path)
+        keep = pa.compute.invert(pa.compute.is_in(table.column("doc_key"), value_set=pa.array(sorted(keys))))
+        if path.parent.name == "documents":
+            gone += table.num_rows - pa.compute.sum(keep.cast(pa.int64())).as_py()
+        kept = table.filter(keep)
+        if kept.num_rows:
+            pq.write_table(kept, path.with_name("." + path.name + ".tmp"), compression="zstd")
+            os.replace(path.with_name("." + path.name + ".tmp"), path)
+        else:
+            path.unlink()
+    return gone
