@@ -14,12 +14,31 @@ TITLE = "关于巡察整改进展情况的通报\n"
     ("更新时间：2024-06-18\n", "2024-06-18"),
     ("2024-10-15 16:30\n", "2024-10-15"),
     ("2024年10月15日\n", "2024-10-15"),
+    ("来源:市教育局组织处 | 发布时间:2024-05-28 17:04 | 字号:\n", "2024-05-28"),  # several labels, one line
+    ("来源:本网   时间:2023-02-09 18:18:56   浏览:-\n", "2023-02-09"),
+    ("时间:2025年09月04日\n", "2025-09-04"),
+    ("【信息来源:【信息时间:2023-07-18 17:38  阅读次数: 】【字号 】\n", "2023-07-18"),
+    ("2025年02月17日 17:21    来源:莆田市司法局     字号:\n", "2025-02-17"),  # a byline in 年月日
 ])
 def test_publication_date_in_page_chrome(head, doc_date):
     doc = notice_nlp.tag(TITLE + head + BODY, model="keywords")
     assert doc.meta["doc_date"] == doc_date
     assert doc.sentences[0].dates[0]["value"] == doc_date  # 目前 resolves against it
     assert all("16:30" not in s.text and "2024" not in s.text for s in doc.sentences)
+
+
+@pytest.mark.parametrize("title,issuer", [
+    ("中共广州市某新区开发建设管理局(简称某管理局)党组关于巡察整改情况的通报", "中共广州市某新区开发建设管理局党组"),
+    ("中共深圳市罗湖区委 关于巡视整改进展情况的通报", "中共深圳市罗湖区委"),
+])
+def test_issuer_in_the_title_without_short_names_or_spaces(title, issuer):
+    assert notice_nlp.tag(title + "\n" + BODY, model="keywords").meta["issuer"] == issuer
+
+
+def test_a_date_after_the_title_is_the_pages_not_the_titles():
+    doc = notice_nlp.tag("中共某区委员会关于巡视集中整改进展情况的通报 (2024-07-26)\n来源: 某区\n" + BODY, model="keywords")
+    assert doc.meta["doc_date"] == "2024-07-26"
+    assert doc.meta["title"] == "中共某区委员会关于巡视集中整改进展情况的通报"
 
 
 @pytest.mark.parametrize("preamble,issuer,inspector", [
@@ -29,6 +48,8 @@ def test_publication_date_in_page_chrome(head, doc_date):
     ("根据省委统一部署，省委第三巡视组对省卫生健康委党组进行了巡视。", "省卫生健康委党组", "省委第三巡视组"),
     ("根据市委统一部署，市委医疗卫生领域第六专项巡察组对太和县人民医院党委开展了专项巡察。",
      "太和县人民医院党委", "市委医疗卫生领域第六专项巡察组"),
+    ("根据区委统一部署，区委第二巡察组对龙穴街道党工委及延伸对龙穴社区党支部开展了巡察。", "龙穴街道党工委", "区委第二巡察组"),
+    ("根据市委统一部署，市委第一巡察组对市文化和旅游局和8个局属单位开展了巡察。", "市文化和旅游局", "市委第一巡察组"),
 ])
 def test_issuer_and_inspector_from_the_preamble(preamble, issuer, inspector):
     doc = notice_nlp.tag(TITLE + preamble + "\n" + BODY, model="keywords")

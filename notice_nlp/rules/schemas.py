@@ -53,6 +53,7 @@ LAYOUT = Fields({
     "date_only_head_lines": Number(minimum=0),
     "in_line_date": _group_regex(1),
     "byline_date": _group_regex(1),
+    "head_date_suffix": _group_regex(1),
     "chrome_patterns": ListOf(LAYOUT_REGEX),
     "debris_patterns": ListOf(LAYOUT_REGEX),
     "measure_markers": WORDS,
@@ -63,6 +64,7 @@ LAYOUT = Fields({
 }, also=_aliases_name_styles)
 
 META = Fields({
+    "issuer_tail": LAYOUT_REGEX,
     "title": LAYOUT_REGEX,
     "index_number": LAYOUT_REGEX,
     "issuer": _group_regex(1),

@@ -26,6 +26,7 @@ _ISSUER = _pattern("issuer")  # 中共……党委/党组/委员会
 _ISSUER_SHORT = _pattern("issuer_before_title")  # whoever speaks before 关于 in the title
 _INSPECTOR = _pattern("inspector")  # 市委第一巡察组, 县委第二机动巡察组, 市委提级巡察组 …
 _PREAMBLE_ISSUER = _pattern("preamble_issuer")  # ……巡察组对【X】开展了巡察
+_ISSUER_TAIL = _pattern("issuer_tail")
 _SHORT_NAME = _pattern("short_name")  # （以下简称“中心”）
 _PREAMBLE_WORDS = tuple(_TABLE["preamble_words"])
 _PHONE = _pattern("phone")
@@ -77,11 +78,11 @@ def _title(head: str) -> str | None:
 def _issuer(title: str, head: str) -> str | None:
     """The reporting body as it first appears: in the title, else in the preamble
     (……巡察组对【X】开展了巡察), else the first 中共……党委/党组 of the head."""
+    title = _SHORT_NAME.sub("", title)
     found = _ISSUER.search(title) or _ISSUER_SHORT.search(title)
-    if found:
-        return found.group(1)
-    found = _PREAMBLE_ISSUER.search(_SHORT_NAME.sub("", head)) or _ISSUER.search(head)
-    return found.group(1) if found else None
+    if not found:
+        found = _PREAMBLE_ISSUER.search(_SHORT_NAME.sub("", head)) or _ISSUER.search(head)
+    return _ISSUER_TAIL.sub("", found.group(1)).strip() or None if found else None
 
 
 def _iso_day(value: str | None) -> str | None:

@@ -45,6 +45,7 @@ def normalise(raw: str) -> NormalisedText:
         line = _remove_debris(line)
         if not line or _take_chrome(line, chrome) or _take_head_date(line, lines, chrome):
             continue
+        line = _strip_head_date_suffix(line, lines, chrome)
         for part in _INLINE_HEADING.split(line):
             lines.extend(_split_heading_from_body(part.strip()))
     return NormalisedText("\n".join(_join_broken_lines(lines)), chrome, warnings)
@@ -74,6 +75,8 @@ def _take_chrome(line: str, chrome: dict[str, str]) -> bool:
             value = line[len(label):].lstrip(":： ").strip()
             if entry["meta"] and value and entry["meta"] not in chrome:
                 chrome[entry["meta"]] = value
+            # "来源:…办公室 | 发布时间:2024-05-28 17:04 | 字号:" — one furniture line, several labels
+            _take_inline_date(line, chrome)
             return True
     return False
 
@@ -142,6 +145,18 @@ def _take_head_date(line: str, kept: list[str], chrome: dict[str, str]) -> bool:
         return True
     # "2022-09-02 08:57:04 来源:省高院 编辑:王水晶", "来源:…网站发布时间:2023-06-21"
     return len(line) <= 80 and _take_inline_date(line, chrome, byline=True)
+
+
+def _strip_head_date_suffix(line: str, kept: list[str], chrome: dict[str, str]) -> str:
+    """"…情况的通报 (2024-07-26)" among the first lines: the date is the page's, not the title's."""
+    found = _HEAD_DATE_SUFFIX.search(line) if len(kept) < rules()["date_only_head_lines"] else None
+    if not found or found.start() == 0:
+        return line
+    chrome.setdefault("doc_date", found.group(1))
+    return line[:found.start()]
+
+
+_HEAD_DATE_SUFFIX = regex("head_date_suffix")
 
 
 def _joinable(line: str, following: str) -> bool:
