@@ -35,6 +35,20 @@ def test_issuer_in_the_title_without_short_names_or_spaces(title, issuer):
     assert notice_nlp.tag(title + "\n" + BODY, model="keywords").meta["issuer"] == issuer
 
 
+@pytest.mark.parametrize("preamble", [
+    "根据区委统一安排,2024年3月27日至6月7日,区委第二巡察组对区司法局党组开展了巡察。7月6日,区委巡察组向区司法局党组反馈了巡察意见。",
+    "2024年3月27日至6月7日,区委第二巡察组对区司法局党组开展了常规巡察。2024年7月6日,区委第二巡察组向区司法局党组反馈了巡察意见。",
+])
+def test_inspection_dates_from_a_preamble_without_bushu(preamble):
+    meta = notice_nlp.tag(TITLE + preamble + "\n" + BODY, model="keywords").meta
+    assert (meta["inspection_period"], meta["feedback_date"]) == ("2024-03-27/2024-06-07", "2024-07-06")
+
+
+def test_a_news_lead_is_no_preamble():
+    lead = "10月10日上午,某部网站发布通报称,针对7月9日中央第十巡视组反馈的巡视意见中指出的问题,已做出整改。"
+    assert notice_nlp.tag(lead + "\n" + BODY, model="keywords").meta["feedback_date"] is None
+
+
 def test_a_date_after_the_title_is_the_pages_not_the_titles():
     doc = notice_nlp.tag("中共某区委员会关于巡视集中整改进展情况的通报 (2024-07-26)\n来源: 某区\n" + BODY, model="keywords")
     assert doc.meta["doc_date"] == "2024-07-26"

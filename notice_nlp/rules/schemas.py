@@ -72,7 +72,7 @@ META = Fields({
     "preamble_issuer": _group_regex(1),
     "short_name": LAYOUT_REGEX,
     "inspector": _group_regex(1),
-    "preamble_words": WORDS,
+    "preamble_lines": ListOf(LAYOUT_REGEX),
     "chrome_date": _group_regex(3),
     "phone": _group_regex(1),
     "address": _group_regex(1),

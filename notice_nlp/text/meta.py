@@ -28,7 +28,7 @@ _INSPECTOR = _pattern("inspector")  # 市委第一巡察组, 县委第二机动�
 _PREAMBLE_ISSUER = _pattern("preamble_issuer")  # ……巡察组对【X】开展了巡察
 _ISSUER_TAIL = _pattern("issuer_tail")
 _SHORT_NAME = _pattern("short_name")  # （以下简称“中心”）
-_PREAMBLE_WORDS = tuple(_TABLE["preamble_words"])
+_PREAMBLE_LINES = [rules.layout_regex(p) for p in _TABLE["preamble_lines"]]  # tried in order
 _PHONE = _pattern("phone")
 _EMAIL = _pattern("email")
 _ADDRESS = _pattern("address")
@@ -124,7 +124,10 @@ def _preamble_dates(head: str, doc_date: str | None) -> dict:
     """Inspection period (the first range) and feedback date (the date of 反馈)."""
     from ..tagging.dates import explicit_years, extract_dates
 
-    preamble = next((line for line in head.split("\n") if all(w in line for w in _PREAMBLE_WORDS)), "")
+    lines = head.split("\n")
+    first_heading = next((i for i, line in enumerate(lines) if match_enumerator(line)), len(lines))
+    lines = lines[:first_heading] or lines  # the preamble stands before the first heading
+    preamble = next((line for pattern in _PREAMBLE_LINES for line in lines if pattern.search(line)), "")
     out, year = {}, None
     for sentence in re.split(r"(?<=[。；;])", preamble):
         spans = extract_dates(sentence, doc_date, year=year)
