@@ -49,6 +49,13 @@ def test_a_news_lead_is_no_preamble():
     assert notice_nlp.tag(lead + "\n" + BODY, model="keywords").meta["feedback_date"] is None
 
 
+@pytest.mark.parametrize("above", ["第A11版:发布厅", "龙华新闻", "公告公示"])
+def test_a_title_line_is_not_glued_to_the_page_chrome_above_it(above):
+    title = "中共无锡市公安局委员会关于巡察整改情况的通报"
+    meta = notice_nlp.tag(above + "\n" + title + "\n" + BODY, model="keywords").meta
+    assert (meta["title"], meta["issuer"]) == (title, "中共无锡市公安局委员会")
+
+
 def test_a_date_after_the_title_is_the_pages_not_the_titles():
     doc = notice_nlp.tag("中共某区委员会关于巡视集中整改进展情况的通报 (2024-07-26)\n来源: 某区\n" + BODY, model="keywords")
     assert doc.meta["doc_date"] == "2024-07-26"

@@ -44,6 +44,7 @@ LAYOUT = Fields({
     "preamble_start": LAYOUT_REGEX,
     "issuer_line": LAYOUT_REGEX,
     "title_line_end": LAYOUT_REGEX,
+    "title_line_start": LAYOUT_REGEX,
     "paragraph_openers": WORDS,
     "chrome_labels": ListOf(Fields({"label": Text("a label"), "meta": Nullable(Choice(("publisher", "doc_date")))},
                                    {"in_line": Flag()})),

@@ -21,6 +21,7 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 # end or colon and before a heading enumerator (rules/layout.yaml) become a line break.
 _INLINE_HEADING = re.compile(rf"(?<=[。；;:：])[^\S\n]+(?=(?:{alternation('inline_heading_enumerators')}))")
 _TITLEISH = regex("title_line_end")
+_TITLE_START = regex("title_line_start")
 _PARAGRAPH_OPENERS = tuple(rules()["paragraph_openers"])
 _LINE_ENDS = SENTENCE_END + "：:”\"）)》】"
 
@@ -164,6 +165,8 @@ def _joinable(line: str, following: str) -> bool:
     if line[-1] in _LINE_ENDS or _is_heading_like(line) or _TITLEISH.search(line):
         return False
     if _is_heading_like(following) or following.startswith(_PARAGRAPH_OPENERS):
+        return False
+    if _TITLE_START.search(following) and _TITLEISH.search(following):  # a whole title line
         return False
     return True
 
