@@ -56,6 +56,22 @@ def test_a_title_line_is_not_glued_to_the_page_chrome_above_it(above):
     assert (meta["title"], meta["issuer"]) == (title, "中共无锡市公安局委员会")
 
 
+def test_a_notice_in_traditional_script():
+    text = ("中共某市婦女聯合會黨組關于五屆市委第四輪巡察整改進展情況的通報\n"
+            "根據市委統一部署,2024年5月8日—5月24日,市委第二巡察組對市婦聯黨組進行了巡察。"
+            "2024年10月10日,市委巡察組向市婦聯黨組反饋了巡察意見。\n" + BODY)
+    meta = notice_nlp.tag(text, model="keywords").meta
+    assert meta["title"] == text.split("\n")[0]
+    assert (meta["issuer"], meta["inspector"], meta["feedback_date"]) == ("中共某市婦女聯合會黨組", "市委第二巡察組", "2024-10-10")
+
+
+@pytest.mark.parametrize("title", ["关于2020年度市本级预算执行和其他财政收支审计查出问题整改情况的报告",
+                                   "某市审计局关于2021年度审计工作报告反映问题整改情况的报告"])
+def test_an_audit_report_title_stays_one_line(title):
+    doc = notice_nlp.tag(title + "\n主任、各位副主任、各位委员:\n" + BODY, model="keywords")
+    assert doc.meta["title"] == title
+
+
 def test_a_date_after_the_title_is_the_pages_not_the_titles():
     doc = notice_nlp.tag("中共某区委员会关于巡视集中整改进展情况的通报 (2024-07-26)\n来源: 某区\n" + BODY, model="keywords")
     assert doc.meta["doc_date"] == "2024-07-26"

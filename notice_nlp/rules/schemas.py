@@ -74,6 +74,7 @@ META = Fields({
     "short_name": LAYOUT_REGEX,
     "inspector": _group_regex(1),
     "preamble_lines": ListOf(LAYOUT_REGEX),
+    "feedback_words": WORDS,
     "chrome_date": _group_regex(3),
     "phone": _group_regex(1),
     "address": _group_regex(1),

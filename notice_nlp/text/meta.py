@@ -136,7 +136,7 @@ def _preamble_dates(head: str, doc_date: str | None) -> dict:
             period = next((s for s in spans if s["type"] == "range"), None)
             if period:
                 out["inspection_period"] = period["value"]
-        if "反馈" in sentence and "feedback_date" not in out:
+        if any(w in sentence for w in _TABLE["feedback_words"]) and "feedback_date" not in out:
             day = next((s for s in spans if s["type"] == "date"), None)
             if day:
                 out["feedback_date"] = day["value"]
