@@ -1,4 +1,4 @@
-"""Command line: ``notice-nlp tag|evaluate|train|base-model`` (also ``python -m notice_nlp``)."""
+"""Command line: ``notice-nlp tag|report|evaluate|train|base-model`` (also ``python -m notice_nlp``)."""
 from __future__ import annotations
 
 import argparse
@@ -59,6 +59,16 @@ def _parser() -> argparse.ArgumentParser:
     cluster.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="tag on the Dask cluster of this scheduler; "
                          "its workers must see the inputs (and -o) under the same paths")
     tag.set_defaults(func=_cmd_tag)
+    rep = sub.add_parser("report", help="one HTML page over a folder of Parquet tables: completion by category, "
+                         "sector and institution, open and overdue measures, a timeline")
+    rep.add_argument("tables", metavar="TABLES_DIR", help="a folder written by notice-nlp tag … --format parquet -o DIR")
+    rep.add_argument("-o", "--output", required=True, help="the HTML file to write")
+    rep.add_argument("--as-of", metavar="YYYY-MM-DD",
+                     help="the day 'overdue' is reckoned at: due before it and not completed (default today)")
+    rep.add_argument("--title", help="the page's title")
+    rep.add_argument("--max-rows", type=int, default=1000,
+                     help="rows of each list of measures (overdue, open) on the page (default 1000)")
+    rep.set_defaults(func=_cmd_report)
     ev = sub.add_parser("evaluate", help="score a model on labeled sentences (default: the bundled test split)")
     ev.add_argument("data", nargs="?", help="labeled JSONL (default: data/labeled.jsonl, test split)")
     ev.add_argument("--split", default=None, choices=["train", "dev", "test"],
@@ -93,6 +103,8 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("--review-share", type=float, default=0.25,
                     help="share of dev sentences to flag for review (sets the threshold; default 0.25)")
     tr.add_argument("--layers", type=int, help="keep only the encoder's first N layers (faster; default all)")
+    tr.add_argument("--fixed-epochs", action="store_true",
+                    help="train exactly --epochs epochs (the count cross-validation chose) instead of the best dev epoch")
     tr.add_argument("--contrastive-epochs", type=int, default=0,
                     help="epochs of a SetFit-style contrastive stage before the heads (default 0: none)")
     tr.add_argument("--context-tokens", type=int, default=8,
@@ -103,6 +115,27 @@ def _parser() -> argparse.ArgumentParser:
     base.set_defaults(func=lambda args: _delegate("notice_nlp.training.base_model", args.rest))
     base.add_argument("rest", nargs=argparse.REMAINDER)
     return parser
+
+
+def _cmd_report(args) -> int:
+    """``notice-nlp report TABLES_DIR -o report.html``: notice_nlp.output.corpus_report."""
+    from .output.corpus_report import write_report
+    from .tagging.due import as_of_date
+
+    try:
+        as_of = as_of_date(args.as_of)
+    except NoticeError as exc:
+        raise UsageError(f"--as-of: {exc}") from None
+    if args.max_rows < 1:
+        raise UsageError(f"--max-rows must be at least 1, got {args.max_rows}")
+    try:
+        info = write_report(args.tables, args.output, as_of, title=args.title, max_rows=args.max_rows)
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    print(f"notice-nlp: wrote {info['path']} ({info['bytes'] / 1024:.0f} KB): {info['notices']} notices, "
+          f"{info['institutions']} institutions, {info['sentences']} sentences, {info['open']} open and "
+          f"{info['overdue']} overdue as of {info['as_of']}", file=sys.stderr)
+    return 0
 
 
 def _cmd_evaluate(args) -> int:
@@ -150,7 +183,8 @@ def _cmd_train(args) -> int:
                  fuse_keywords=not args.no_keyword_fusion, fp32_copy=args.fp32_copy,
                  layers=args.layers, context_tokens=args.context_tokens, written=args.written,
                  status_from_model=not args.rules_only_status, status_min_confidence=args.status_min_confidence,
-                 review_share=args.review_share, contrastive_epochs=args.contrastive_epochs)
+                 review_share=args.review_share, contrastive_epochs=args.contrastive_epochs,
+                 fixed_epochs=args.fixed_epochs)
     print(json.dumps(info, ensure_ascii=False))
     return 0
 

@@ -2,17 +2,14 @@
 from __future__ import annotations
 
 import copy
-import os
 import re
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 import lxml.html
 import pytest
 
 import notice_nlp
+from conftest import check_screenshot, run_chromium
 from notice_nlp.taxonomy import STATUSES, categories, category_table, is_valid
 from notice_nlp.output.view import REVIEW_BELOW, iter_sentences, needs_review, render_html
 
@@ -245,34 +242,7 @@ def test_empty_document_list_renders():
     assert not tree.xpath(SENTENCE) and len(tree.xpath(f"//li[{_cls('legend-item')}]")) == len(categories())
 
 
-# --- a real browser ------------------------------------------------------------------------
-
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--disable-dev-shm-usage", "--hide-scrollbars", "--mute-audio"]
-
-
-def _chromium() -> str | None:
-    explicit = os.environ.get("NOTICE_NLP_CHROMIUM")
-    if explicit:
-        return explicit
-    return next((path for path in map(shutil.which, CHROMIUM_NAMES) if path), None)
-
-
-def _run_chromium(binary: str, *args: str) -> subprocess.CompletedProcess:
-    with tempfile.TemporaryDirectory(prefix="nv-chromium-") as profile:
-        return subprocess.run([binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
-                              capture_output=True, text=True, timeout=120)
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    binary = _chromium()
-    if not binary:
-        pytest.skip("no chromium binary found (install Debian's `chromium`, or set NOTICE_NLP_CHROMIUM)")
-    return binary
-
+# --- a real browser (conftest: the chromium fixture, run_chromium) -------------------------
 
 def test_in_headless_chromium(chromium, docs, tmp_path):
     page = tmp_path / "view.html"
@@ -280,7 +250,7 @@ def test_in_headless_chromium(chromium, docs, tmp_path):
     url = page.resolve().as_uri()
 
     # the DOM after the page's script ran
-    done = _run_chromium(chromium, "--dump-dom", url)
+    done = run_chromium(chromium, "--dump-dom", url)
     assert done.returncode == 0, done.stderr[-2000:]
     dom = lxml.html.fromstring(done.stdout)
     root = dom.xpath(f"//div[{_cls('nv')}]")[0]
@@ -293,7 +263,7 @@ def test_in_headless_chromium(chromium, docs, tmp_path):
     assert not dom.xpath(f"//span[{_cls('dim')}]")
 
     # a deep link focuses one category: the script dims all other sentences
-    done = _run_chromium(chromium, "--dump-dom", url + "#focus=finance")
+    done = run_chromium(chromium, "--dump-dom", url + "#focus=finance")
     assert done.returncode == 0, done.stderr[-2000:]
     dom = lxml.html.fromstring(done.stdout)
     dimmed = dom.xpath(f"{SENTENCE}[{_cls('dim')}]")
@@ -302,20 +272,4 @@ def test_in_headless_chromium(chromium, docs, tmp_path):
     assert all(el.get("data-category") != "finance" for el in dimmed)
 
     # a screenshot of the first screens
-    shot = tmp_path / "view.png"
-    done = _run_chromium(chromium, "--window-size=1280,2000", f"--screenshot={shot}", url)
-    assert done.returncode == 0 and shot.is_file(), done.stderr[-2000:]
-    data = shot.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000
-    try:
-        from PIL import Image
-    except ImportError:
-        pass
-    else:
-        with Image.open(shot) as image:
-            assert image.size == (1280, 2000)
-            colours = image.convert("RGB").resize((320, 500)).getcolors(maxcolors=1_000_000)
-            assert len(colours) > 200  # not a blank page
-    keep = os.environ.get("NOTICE_NLP_VIEW_SCREENSHOT")
-    if keep:
-        shutil.copyfile(shot, keep)
+    check_screenshot(chromium, url, tmp_path / "view.png", (1280, 2000), "NOTICE_NLP_VIEW_SCREENSHOT")

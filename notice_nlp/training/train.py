@@ -158,7 +158,8 @@ def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8
           context_dropout: float = 0.3, prefix: str = "query: ", fuse_keywords: bool = True,
           fp32_copy: str | Path | None = None, layers: int | None = None, context_tokens: int = 8,
           written: str | Path | None = None, status_from_model: bool = True,
-          status_min_confidence: float = 0.5, review_share: float = 0.25, contrastive_epochs: int = 0) -> dict:
+          status_min_confidence: float = 0.5, review_share: float = 0.25, contrastive_epochs: int = 0,
+          fixed_epochs: bool = False) -> dict:
     """Pick the epoch count on dev, then (``refit``) fit train+dev that long; export to ``out``.
 
     ``layers``: keep only the encoder's first N transformer layers (a faster model; None keeps all).
@@ -169,6 +170,10 @@ def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8
     ``review_share``: the share of dev sentences the review flag should catch (the threshold on the
     category head's confidence is that quantile of dev).
     ``contrastive_epochs``: epochs of the SetFit-style contrastive stage before the heads (0: none).
+    ``fixed_epochs``: train exactly ``epochs`` epochs (the count cross-validation measured) instead
+    of the epoch with the best dev macro-F1; dev still fits cue share, temperature and review
+    threshold. A dev set of a few hundred sentences moves macro-F1 by points with one sentence of
+    a rare category, so the cross-validated count is the steadier choice.
     ``context_tokens``: the cap on the context's tokens written into the model for run time
     (0: none). Training itself sees whole titles; 8 was chosen by ``bench/cross_validate.py
     --context-tokens 8,12,16`` (out-of-fold, all documents; model card).
@@ -185,8 +190,8 @@ def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8
     hyper = dict(batch_size=batch_size, lr=lr, head_lr=head_lr, seed=seed, context_dropout=context_dropout,
                  layers=layers, contrastive_epochs=contrastive_epochs)
     started = time.time()
-    module, log = _fit(base_model, tokenizer, labels, train_set, dev_set, epochs, **hyper)
-    best = max(log, key=lambda row: row["dev_macro_f1"])
+    module, log = _fit(base_model, tokenizer, labels, train_set, dev_set, epochs, keep_best=not fixed_epochs, **hyper)
+    best = log[-1] if fixed_epochs else max(log, key=lambda row: row["dev_macro_f1"])
     dev_out = _outputs(module, tokenizer, dev_set, labels)
     if fuse_keywords:
         labels.keyword_weight, fused_f1 = choose_keyword_weight(dev_set, dev_out, labels)
@@ -200,7 +205,8 @@ def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8
             "keyword_weight": labels.keyword_weight, "temperature": labels.temperature,
             "review_below": labels.review_below, "status_from_model": status_from_model,
             "status_min_confidence": status_min_confidence,
-            "dev_macro_f1_with_keywords": round(fused_f1, 4) if fuse_keywords else None, "refit": refit}
+            "dev_macro_f1_with_keywords": round(fused_f1, 4) if fuse_keywords else None, "refit": refit,
+            "fixed_epochs": fixed_epochs}
     if refit:  # the test split stays untouched; dev only chose the epoch count
         module, _ = _fit(base_model, tokenizer, labels, train_set + dev_set, [], best["epoch"], **hyper)
         info["refit_sentences"] = len(train_set) + len(dev_set)
@@ -250,8 +256,8 @@ def _contrastive_stage(module, tokenizer, labels, train_set, targets, epochs, *,
 
 
 def _fit(base_model, tokenizer, labels, train_set, dev_set, epochs, *, batch_size, lr, head_lr, seed,
-         context_dropout, layers=None, contrastive_epochs=0, contrastive_lr=2e-5):
-    """Fresh heads on the base encoder; returns the module at the best dev epoch (or the last).
+         context_dropout, layers=None, contrastive_epochs=0, contrastive_lr=2e-5, keep_best=True):
+    """Fresh heads on the base encoder; returns the module at the best dev epoch (``keep_best``) or the last.
 
     ``contrastive_epochs``: first that many epochs of the SetFit-style stage (encoder only)."""
     torch = _torch()
@@ -298,7 +304,7 @@ def _fit(base_model, tokenizer, labels, train_set, dev_set, epochs, *, batch_siz
             print(json.dumps(log[-1]), flush=True)
             if dev_f1 > best:
                 best, best_state = dev_f1, {k: v.detach().clone() for k, v in module.state_dict().items()}
-    if best_state is not None:
+    if best_state is not None and keep_best:
         module.load_state_dict(best_state)
     return module, log
 
