@@ -28,6 +28,7 @@ _INSPECTOR = _pattern("inspector")  # 市委第一巡察组, 县委第二机动�
 _PREAMBLE_ISSUER = _pattern("preamble_issuer")  # ……巡察组对【X】开展了巡察
 _ISSUER_TAIL = _pattern("issuer_tail")
 _SHORT_NAME = _pattern("short_name")  # （以下简称“中心”）
+_FEEDBACK_WORDS = tuple(_TABLE["feedback_words"])  # 反馈, 反饋
 _PREAMBLE_LINES = [rules.layout_regex(p) for p in _TABLE["preamble_lines"]]  # tried in order
 _PHONE = _pattern("phone")
 _EMAIL = _pattern("email")
@@ -82,7 +83,9 @@ def _issuer(title: str, head: str) -> str | None:
     found = _ISSUER.search(title) or _ISSUER_SHORT.search(title)
     if not found:
         found = _PREAMBLE_ISSUER.search(_SHORT_NAME.sub("", head)) or _ISSUER.search(head)
-    return _ISSUER_TAIL.sub("", found.group(1)).strip() or None if found else None
+    if not found:
+        return None
+    return _ISSUER_TAIL.sub("", found.group(1)).strip() or None
 
 
 def _iso_day(value: str | None) -> str | None:
@@ -136,7 +139,7 @@ def _preamble_dates(head: str, doc_date: str | None) -> dict:
             period = next((s for s in spans if s["type"] == "range"), None)
             if period:
                 out["inspection_period"] = period["value"]
-        if any(w in sentence for w in _TABLE["feedback_words"]) and "feedback_date" not in out:
+        if any(w in sentence for w in _FEEDBACK_WORDS) and "feedback_date" not in out:
             day = next((s for s in spans if s["type"] == "date"), None)
             if day:
                 out["feedback_date"] = day["value"]

@@ -217,6 +217,17 @@ def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8
     return _save(module, tokenizer, labels, Path(out), quantize, info)
 
 
+def _encoded_batches(tokenizer, labels, train_set, batch_size, rng, context_dropout, desc):
+    """Length-bucketed batches of the training set, encoded: (indices, encoding, progress bar)."""
+    from tqdm import tqdm
+    lengths = [len(r["text"]) + len(r.get("context") or "") for r in train_set]
+    bar = tqdm(_batches(len(train_set), batch_size, rng, lengths), desc=desc, unit="batch", mininterval=10)
+    for idx in bar:
+        # without its issue title now and then, so the sentence's own words must carry the label
+        drop = [rng.random() < context_dropout for _ in idx]
+        yield idx, _encode(tokenizer, [train_set[i] for i in idx], labels, drop), bar
+
+
 def setfit_loss(embeddings, targets):
     """SetFit's objective over every pair of a batch: cosine similarity regressed to 1 for two
     sentences of the same subcategory and to 0 otherwise; positive and negative pairs weigh alike
@@ -238,16 +249,11 @@ def _contrastive_stage(module, tokenizer, labels, train_set, targets, epochs, *,
     """A SetFit-style contrastive stage: the encoder alone learns to bring sentences of one
     subcategory together before the heads are trained (``setfit_loss``)."""
     torch = _torch()
-    from tqdm import tqdm
     optimizer = torch.optim.AdamW(module.encoder.parameters(), lr=lr, weight_decay=0.01)
-    lengths = [len(r["text"]) + len(r.get("context") or "") for r in train_set]
     module.train()
     for epoch in range(1, epochs + 1):
-        bar = tqdm(_batches(len(train_set), batch_size, rng, lengths), desc=f"contrastive {epoch}/{epochs}",
-                   unit="batch", mininterval=10)
-        for idx in bar:
-            drop = [rng.random() < context_dropout for _ in idx]
-            enc = _encode(tokenizer, [train_set[i] for i in idx], labels, drop)
+        for idx, enc, bar in _encoded_batches(tokenizer, labels, train_set, batch_size, rng, context_dropout,
+                                              f"contrastive {epoch}/{epochs}"):
             loss = setfit_loss(module.pool(enc["input_ids"], enc["attention_mask"]), targets[idx])
             loss.backward()
             torch.nn.utils.clip_grad_norm_(module.encoder.parameters(), 1.0)
@@ -262,7 +268,6 @@ def _fit(base_model, tokenizer, labels, train_set, dev_set, epochs, *, batch_siz
     ``contrastive_epochs``: first that many epochs of the SetFit-style stage (encoder only)."""
     torch = _torch()
     from transformers import AutoModel, get_linear_schedule_with_warmup
-    from tqdm import tqdm
 
     random.seed(seed), np.random.seed(seed), torch.manual_seed(seed)
     # the top layers are dropped, the lower ones keep their pretrained weights
@@ -279,18 +284,13 @@ def _fit(base_model, tokenizer, labels, train_set, dev_set, epochs, *, batch_siz
     if contrastive_epochs:
         _contrastive_stage(module, tokenizer, labels, train_set, sub, contrastive_epochs, batch_size=32,
                            lr=contrastive_lr, rng=rng, context_dropout=context_dropout)
-    lengths = [len(r["text"]) + len(r.get("context") or "") for r in train_set]
     steps = epochs * len(_batches(len(train_set), batch_size, random.Random(seed)))
     schedule = get_linear_schedule_with_warmup(optimizer, int(0.1 * steps), steps)
     log, best, best_state, started = [], -1.0, None, time.time()
     for epoch in range(1, epochs + 1):
         module.train()
-        bar = tqdm(_batches(len(train_set), batch_size, rng, lengths), desc=f"epoch {epoch}/{epochs}", unit="batch",
-                   mininterval=10)
-        for idx in bar:
-            # without its issue title now and then, so the sentence's own words must carry the label
-            drop = [rng.random() < context_dropout for _ in idx]
-            enc = _encode(tokenizer, [train_set[i] for i in idx], labels, drop)
+        for idx, enc, bar in _encoded_batches(tokenizer, labels, train_set, batch_size, rng, context_dropout,
+                                              f"epoch {epoch}/{epochs}"):
             outputs = module(enc["input_ids"], enc["attention_mask"])
             targets = (cat[idx], sub[idx], multi[idx], status[idx])
             loss = sum(fn(o, t) for fn, o, t in zip(losses, outputs, targets))
@@ -302,9 +302,9 @@ def _fit(base_model, tokenizer, labels, train_set, dev_set, epochs, *, batch_siz
             dev_f1 = _macro_f1(dev_set, _outputs(module, tokenizer, dev_set, labels), labels)
             log.append({"epoch": epoch, "dev_macro_f1": round(dev_f1, 4), "seconds": round(time.time() - started)})
             print(json.dumps(log[-1]), flush=True)
-            if dev_f1 > best:
+            if dev_f1 > best and keep_best:  # no copy of the weights when the last epoch is kept anyway
                 best, best_state = dev_f1, {k: v.detach().clone() for k, v in module.state_dict().items()}
-    if best_state is not None and keep_best:
+    if best_state is not None:
         module.load_state_dict(best_state)
     return module, log
 
