@@ -23,6 +23,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import notice_nlp  # noqa: E402
+from notice_nlp.text.structure import problem_headings  # noqa: E402
 
 META = ("title", "issuer", "inspector", "inspection_period", "feedback_date", "doc_date")
 
@@ -40,7 +41,7 @@ def reading(doc: notice_nlp.Document) -> dict:
     """What the library read, in the zoo's fields."""
     out = {field: doc.meta.get(field) for field in META}
     out["titled_sections"] = sum(section.title is not None for section in doc.sections)
-    titles = [issue.title for issue in doc.issues if issue.title is not None]
+    titles = problem_headings(doc.sections)  # the zoo counts every problem heading, nested ones too
     out["issues"], out["issue_titles"] = len(titles), titles
     return out
 

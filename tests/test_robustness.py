@@ -354,7 +354,9 @@ FILE_CASES = [
        max_chars=len(NOTICE) + 100),  # 60,000 bytes of markup around 150 characters of text
     fails("html-text-over-limit", file("n.html", make_html(paragraphs())), errors.DocumentTooLarge, "max_chars",
           max_chars=50),
-    ok("only-headings", file("h.txt", "一、整改情况\n（一）组织领导\n1.成立小组\n二、下一步计划\n".encode()), [],
+    # headings that name topics and problems: one that names an action ("（一）加强组织领导") is a
+    # measure sentence (taxonomy §2.2)
+    ok("only-headings", file("h.txt", "一、整改情况\n（一）组织领导情况\n1.关于学习不深入的问题\n二、下一步计划\n".encode()), [],
        warning="no measure sentences"),
 ]
 
@@ -462,12 +464,12 @@ TEXT_CASES = [
      ["成立巡察整改工作领导小组召开专题会议完善制度"], None),  # page breaks joined (taxonomy §5)
     ("one-100000-char-line", LONG_LINE, [LONG_LINE], None),
     ("100000-char-line-with-commas", "成立领导小组，召开会议，" * 9000, ["成立领导小组，召开会议，" * 9000], None),
-    ("only-headings", "一、整改情况\n（一）组织领导\n1.成立小组\n二、下一步计划\n（二）加强学习", [],
+    ("only-headings", "一、整改情况\n（一）组织领导情况\n1.关于学习不深入的问题\n二、下一步计划\n（二）学习教育方面", [],
      "no measure sentences"),
     ("only-punctuation", "。。。！！！；；；\n……", [], "no measure sentences"),
     ("numbering-jumps-and-repeats",
-     "一、整改情况\n（三）组织领导\n成立领导小组。\n（一）学习教育\n开展学习。\n（一）学习教育\n再次学习。\n"
-     "五、其他\n7.第七项\n完善制度。\n3.第三项\n开展培训。",
+     "一、整改情况\n（三）组织领导方面\n成立领导小组。\n（一）学习教育方面\n开展学习。\n（一）学习教育方面\n再次学习。\n"
+     "五、其他\n7.第七项的问题\n完善制度。\n3.第三项的问题\n开展培训。",
      ["成立领导小组。", "开展学习。", "再次学习。", "完善制度。", "开展培训。"], None),
     ("inline-numbering-repeats", "一、整改情况\n一是完善制度。一是开展培训。三是建立台账。二是销号管理。",
      ["一是完善制度。", "一是开展培训。", "三是建立台账。", "二是销号管理。"], None),

@@ -58,9 +58,11 @@ def test_every_yaml_file_has_a_schema():
     # a placeholder that names no fragment
     ("layout", "cn_dun: '$CN_NUM+", "cn_dun: '$CN_NUMS+",
      "rules/layout.yaml: enumerator_styles.cn_dun: unknown placeholder $CN_NUMS (rules/layout.yaml fragments: "
-     "CN_NUM, CN_TEN, DATE, ISSUER_SUFFIX, NOT_DECIMAL, TIME)"),
+     "CN_NUM, CN_TEN, DATE, ISSUER_SUFFIX, NOT_DECIMAL, SHORTCOMING, TIME)"),
     ("layout", "lost_paren: cn_paren", "lost_paren: cn_parens",
      "rules/layout.yaml: enumerator_aliases.lost_paren: 'cn_parens' is no style of enumerator_styles"),
+    ("layout", "problem_label_styles: [problem_label]", "problem_label_styles: [problem_labels]",
+     "rules/layout.yaml: problem_label_styles[0]: 'problem_labels' is no style of enumerator_styles"),
     # the value is read from a group: a second group would shift it
     ("meta", "phone: '(?:联系电话|", "phone: '(联系电话|",
      "rules/meta.yaml: phone: expected a regex with 1 capture group(s) (the value read), got 2"),
@@ -94,7 +96,8 @@ def test_a_table_that_uses_layout_fragments_is_checked_against_them(broken_table
     with pytest.raises(RulesError) as caught:
         rules.load("status")
     assert str(caught.value) == ("rules/status.yaml: heading.enumerator: unknown placeholder $CN_TENS "
-                                 "(rules/layout.yaml fragments: CN_NUM, CN_TEN, DATE, ISSUER_SUFFIX, NOT_DECIMAL, TIME)")
+                                 "(rules/layout.yaml fragments: CN_NUM, CN_TEN, DATE, ISSUER_SUFFIX, NOT_DECIMAL, "
+                                 "SHORTCOMING, TIME)")
 
 
 def test_a_broken_table_fails_when_its_module_is_imported(tmp_path):

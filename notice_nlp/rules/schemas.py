@@ -21,13 +21,16 @@ def _group_regex(groups: int) -> Regex:
     return Regex(fragments="layout", groups=groups)
 
 
-def _aliases_name_styles(table: dict) -> tuple[str, str] | None:
+def _named_styles_exist(table: dict) -> tuple[str, str] | None:
+    """Aliases, problem-label and section styles name styles of enumerator_styles."""
     styles = table["enumerator_styles"]
-    for alias, style in table["enumerator_aliases"].items():
-        for name in (alias, style):
-            if name not in styles:
-                return (f"enumerator_aliases.{alias}",
-                        f"{name!r} is no style of enumerator_styles ({', '.join(styles)})")
+    named = [(f"enumerator_aliases.{alias}", name) for alias, style in table["enumerator_aliases"].items()
+             for name in (alias, style)]
+    named += [(f"{key}[{i}]", name) for key in ("problem_label_styles", "section_styles")
+              for i, name in enumerate(table[key])]
+    for where, name in named:
+        if name not in styles:
+            return where, f"{name!r} is no style of enumerator_styles ({', '.join(styles)})"
     return None
 
 
@@ -40,6 +43,12 @@ LAYOUT = Fields({
     "inline_measure_enumerators": ListOf(LAYOUT_REGEX),
     "inline_heading_enumerators": ListOf(LAYOUT_REGEX),
     "problem_heading": LAYOUT_REGEX,
+    "problem_label_styles": WORDS,
+    "section_styles": WORDS,
+    "problem_wording": LAYOUT_REGEX,
+    "problem_predicate": LAYOUT_REGEX,
+    "problem_statement_end": LAYOUT_REGEX,
+    "topic_heading": LAYOUT_REGEX,
     "status_line_start": LAYOUT_REGEX,
     "preamble_start": LAYOUT_REGEX,
     "issuer_line": LAYOUT_REGEX,
@@ -62,7 +71,7 @@ LAYOUT = Fields({
     "preamble_patterns": ListOf(LAYOUT_REGEX),
     "closing_patterns": ListOf(LAYOUT_REGEX),
     "contact_patterns": ListOf(LAYOUT_REGEX),
-}, also=_aliases_name_styles)
+}, also=_named_styles_exist)
 
 META = Fields({
     "issuer_tail": LAYOUT_REGEX,
