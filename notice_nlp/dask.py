@@ -7,11 +7,13 @@
     run = notice_nlp.dask.tag_paths(paths, client, out="/shared/tables", as_of="2025-10-01")
     print(run.documents, "documents written;", len(run.errors), "failed")
 
-The paths are split into partitions with ``dask.bag``; each partition is tagged on a
-worker by the library's own batch tagging (:func:`notice_nlp.batch.tag_batch`), which
-never raises: a bad file becomes an :class:`~notice_nlp.ErrorRecord`. The model loads once
-per worker process (it is cached there). With ``out`` each partition writes its own part
-of the Parquet tables (``notice_nlp.output.parquet``), so the documents never travel back;
+The paths are split into partitions, one task each (``client.map``); each partition is
+tagged on a worker item by item (:func:`notice_nlp.batch.tag_item`), which never raises: a
+bad file becomes an :class:`~notice_nlp.ErrorRecord`. The model loads once per worker
+process (it is cached there). With ``out`` each partition streams its documents into its
+own part files of the Parquet tables (``notice_nlp.output.parquet``: a hidden temporary
+file, renamed when complete), so a worker holds one document and a row group at a time
+and only small metadata comes back (indexes, content hashes, sources, error records);
 without it the Documents come back in input order. Workers need only the package (and the
 model folder, for ``model=``) and must see the input files and ``out`` under the same paths
 (a shared file system).
@@ -29,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
 
-from .batch import ErrorRecord, Item, Outcome, tag_batch
+from .batch import ErrorRecord, Item, Outcome, tag_item
 from .errors import NoticeTypeError
 from .tagging.due import as_of_date
 from .text.reader import DEFAULT_MAX_CHARS
@@ -69,7 +71,7 @@ def tag_paths(paths: Iterable[Union[str, os.PathLike, tuple]], client: Any = Non
         MissingDependency: dask, distributed (or, with ``out``, pyarrow) not installed.
         NoticeError: a bad ``as_of``. NoticeTypeError: ``npartitions`` below 1.
     """
-    bag, distributed = _require_dask()
+    distributed = _require_dask()
     items = [p if isinstance(p, tuple) else str(p) for p in paths]
     day = as_of_date(as_of).isoformat()
     if npartitions is not None and npartitions < 1:
@@ -83,10 +85,9 @@ def tag_paths(paths: Iterable[Union[str, os.PathLike, tuple]], client: Any = Non
     try:
         threads = sum(client.nthreads().values()) or 1
         chunks = _chunks(items, npartitions or max(2 * threads, math.ceil(len(items) / 1000)))
-        # one chunk per bag partition, so a lost partition's items are known here
-        parts = bag.from_sequence(chunks, npartitions=max(1, len(chunks))).map(
-            _tag_partition, model, max_chars, day, folder, skip if folder else None).to_delayed()
-        results = [_result(future, chunk) for future, chunk in zip(client.compute(parts), chunks)]
+        futures = _submit(client, chunks, folder, skip if folder else None,
+                          model=model, max_chars=max_chars, as_of=day)
+        results = [_result(future, chunk) for future, chunk in zip(futures, chunks)]
     finally:
         if owned:
             cluster = client.cluster
@@ -98,14 +99,23 @@ def tag_paths(paths: Iterable[Union[str, os.PathLike, tuple]], client: Any = Non
     return _collect(results, skip)
 
 
+def _submit(client, chunks: list, folder: str | None, skip: set[str] | None, **options) -> list:
+    """One task per chunk (so a lost partition's items are known here): each writes its own
+    part files into ``folder``, or, without one, returns its Documents."""
+    if folder is None:
+        return client.map(_tag_partition, chunks, pure=False, **options)
+    # the keys already in the tables go to each worker once, not inside every task
+    [keys] = client.scatter([frozenset(skip)], broadcast=True, hash=False)  # a list: one object, not its items
+    return client.map(_write_partition, chunks, out=folder, skip=keys, pure=False, **options)
+
+
 def _require_dask():
     try:
-        import dask.bag
         import distributed
     except ImportError:
         from .output.parquet import MissingDependency
         raise MissingDependency("the Dask run needs dask and distributed: pip install 'notice_nlp[corpus]'") from None
-    return dask.bag, distributed
+    return distributed
 
 
 def _client(client: Any, distributed) -> tuple[Any, bool]:
@@ -130,13 +140,24 @@ def local_workers(spec: str) -> int:
     return int(count)
 
 
+# Set before a worker process starts: glibc reads MALLOC_ARENA_MAX only then, and each thread
+# of a worker (the event loop, the task thread, onnxruntime's) would otherwise grow its own
+# malloc arena. The workers' sampling profiler is off: it walks the task thread's stack every
+# 10 ms and keeps 1,000 s of samples, memory and time that grow with the run, for a dashboard
+# this run does not open.
+LOCAL_CONFIG = {"distributed.nanny.pre-spawn-environ.MALLOC_ARENA_MAX": 2,
+                "distributed.worker.profile.enabled": False}
+
+
 def local_client(workers: int):
     """A ``distributed.Client`` on a local cluster of ``workers`` single-threaded worker
     processes, each told to use its share of the cores (``NOTICE_NLP_THREADS``)."""
-    _, distributed = _require_dask()
+    import dask
+    distributed = _require_dask()
     threads = max(1, (os.cpu_count() or 1) // workers)
-    cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                       dashboard_address=None, env={"NOTICE_NLP_THREADS": str(threads)})
+    with dask.config.set(LOCAL_CONFIG):
+        cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                           dashboard_address=None, env={"NOTICE_NLP_THREADS": str(threads)})
     return distributed.Client(cluster)
 
 
@@ -150,7 +171,7 @@ def _chunks(items: Sequence, n: int) -> list[list[tuple[int, Any]]]:
 def _result(future, chunk: list) -> dict:
     """A partition's result; if its worker died (every retry), an error record per item."""
     try:
-        return future.result()[0]
+        return future.result()
     except Exception as exc:
         from .batch import _source_of
         return {"items": [(i, None, ErrorRecord(_source_of(_item(x)), "WorkerDied",
@@ -163,22 +184,45 @@ def _item(item: Union[str, tuple]) -> Item:
     return item if isinstance(item, tuple) else Path(item)
 
 
-def _tag_partition(numbered: list[tuple[int, Any]], model: str | None, max_chars: int, as_of: str,
-                   out: str | None, skip: set[str] | None) -> dict:
-    """On a worker: tag one chunk, in order; write its Parquet part when ``out`` is given.
-    Returns one dict: ``items`` [(index, doc_key, Document | ErrorRecord | source)], ``written``."""
-    outcomes = tag_batch([_item(x) for _, x in numbered], model, max_chars)
-    for outcome in outcomes:
-        if not isinstance(outcome, ErrorRecord):
-            outcome.as_of = as_of
-    keys = [None if isinstance(o, ErrorRecord) else o.content_sha256 for o in outcomes]
-    if out is None:
-        return {"items": [(i, k, o) for (i, _), k, o in zip(numbered, keys, outcomes)], "written": None}
+def _tag_partition(numbered: list[tuple[int, Any]], model: str | None, max_chars: int, as_of: str) -> dict:
+    """On a worker: tag one chunk, in order, for the caller. Returns ``{"items": [(index,
+    doc_key, Document | ErrorRecord)], "written": None}``."""
+    outcomes = [_tagged(x, model, max_chars, as_of) for _, x in numbered]
+    return {"items": [(i, _key(o), o) for (i, _), o in zip(numbered, outcomes)], "written": None}
+
+
+def _write_partition(numbered: list[tuple[int, Any]], model: str | None, max_chars: int, as_of: str,
+                     out: str, skip: frozenset[str]) -> dict:
+    """On a worker: tag one chunk into its own Parquet part files, a document at a time
+    (each is dropped once its rows are buffered), so a worker's memory does not grow with
+    the partition. Returns ``{"items": [(index, doc_key, ErrorRecord | source)], "written":
+    write_parquet's report}``: metadata only."""
     from .output.parquet import write_parquet
-    errors = [o.to_dict() for o in outcomes if isinstance(o, ErrorRecord)]
-    written = write_parquet((o.to_dict() for o in outcomes if not isinstance(o, ErrorRecord)), errors, out, skip)
-    items = [(i, k, o if isinstance(o, ErrorRecord) else o.source) for (i, _), k, o in zip(numbered, keys, outcomes)]
+    items, errors = [], []
+
+    def documents():
+        for i, x in numbered:
+            outcome = _tagged(x, model, max_chars, as_of)
+            if isinstance(outcome, ErrorRecord):
+                errors.append(outcome.to_dict())  # write_parquet reads errors once documents are done
+                items.append((i, None, outcome))
+            else:
+                items.append((i, outcome.content_sha256, outcome.source))
+                yield outcome.to_dict()
+
+    written = write_parquet(documents(), errors, out, skip)
     return {"items": items, "written": written}
+
+
+def _tagged(item: Union[str, tuple], model: str | None, max_chars: int, as_of: str) -> Outcome:
+    outcome = tag_item(_item(item), model, max_chars)
+    if not isinstance(outcome, ErrorRecord):
+        outcome.as_of = as_of
+    return outcome
+
+
+def _key(outcome: Outcome) -> str | None:
+    return None if isinstance(outcome, ErrorRecord) else outcome.content_sha256
 
 
 def _collect(results: list[dict], existing: set[str]) -> CorpusRun:
@@ -207,19 +251,33 @@ def _drop_documents(files: list[str], keys: set[str]) -> int:
     """Remove the rows of ``keys`` from one partition's part files; how many documents went."""
     from .output.parquet import require_pyarrow
     pa, pq = require_pyarrow()
-    gone = 0
+    import pyarrow.compute as pc
+    drop, gone = pa.array(sorted(keys)), 0
     for name in files:
         path = Path(name)
         if path.parent.name == "errors":
             continue
-        table = pq.read_table(path)
-        keep = pa.compute.invert(pa.compute.is_in(table.column("doc_key"), value_set=pa.array(sorted(keys))))
+        dropped = _filter_part(path, drop, pq, pc)
         if path.parent.name == "documents":
-            gone += table.num_rows - pa.compute.sum(keep.cast(pa.int64())).as_py()
-        kept = table.filter(keep)
-        if kept.num_rows:
-            pq.write_table(kept, path.with_name("." + path.name + ".tmp"), compression="zstd")
-            os.replace(path.with_name("." + path.name + ".tmp"), path)
-        else:
-            path.unlink()
+            gone += dropped
     return gone
+
+
+def _filter_part(path: Path, drop, pq, pc) -> int:
+    """Rewrite one part file without the rows whose ``doc_key`` is in ``drop``, a row group at
+    a time (so this process never holds a whole part), under a temporary name renamed when
+    complete; the file goes if no row is left. Returns the rows dropped."""
+    tmp, kept, dropped = path.with_name(f".{path.name}.tmp"), 0, 0
+    with pq.ParquetFile(path) as source, pq.ParquetWriter(tmp, source.schema_arrow, compression="zstd") as writer:
+        for group in range(source.num_row_groups):
+            rows = source.read_row_group(group)
+            rest = rows.filter(pc.invert(pc.is_in(rows.column("doc_key"), value_set=drop)))
+            kept, dropped = kept + rest.num_rows, dropped + rows.num_rows - rest.num_rows
+            if rest.num_rows:
+                writer.write_table(rest)
+    if kept:
+        os.replace(tmp, path)
+    else:
+        tmp.unlink()
+        path.unlink()
+    return dropped

@@ -1,6 +1,8 @@
 """The Dask run (issue 17, item 2): notice_nlp.dask.tag_paths on a LocalCluster of 2 worker processes
-gives the single-process run's Parquet tables, row for row, and keeps the error-record contract."""
+gives the single-process run's Parquet tables, row for row, and keeps the error-record contract; each
+partition writes its own part files on its worker and sends back only metadata."""
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -11,10 +13,12 @@ from conftest import SAMPLES
 
 pq = pytest.importorskip("pyarrow.parquet", reason="pip install 'notice_nlp[corpus]'")
 distributed = pytest.importorskip("distributed", reason="pip install 'notice_nlp[corpus]'")
-pytest.importorskip("dask.bag")
+pytest.importorskip("dask")
 
 import notice_nlp  # noqa: E402
-from notice_nlp.dask import tag_paths  # noqa: E402
+from notice_nlp.dask import _write_partition, local_client, tag_paths  # noqa: E402
+from notice_nlp.output import parquet  # noqa: E402
+from notice_nlp.text.reader import DEFAULT_MAX_CHARS  # noqa: E402
 
 AS_OF = "2025-10-01"
 SORT = {"sentences": ["doc_key", "sentence_id"], "issues": ["doc_key", "section_index", "issue_index"],
@@ -54,8 +58,8 @@ def table(folder, name):
     return pq.read_table(folder / name).sort_by([(c, "ascending") for c in SORT[name]])
 
 
-def assert_same_tables(a, b):
-    for name in SORT:
+def assert_same_tables(a, b, names=tuple(SORT)):
+    for name in names:
         left, right = table(a, name), table(b, name)
         assert left.schema == right.schema, name
         assert left.num_rows == right.num_rows, name
@@ -67,6 +71,10 @@ def test_cluster_run_equals_the_single_process_run(inputs, single, client, tmp_p
     assert run.documents == 4 and run.skipped == [str(inputs[-1])]  # the copy came last: skipped
     assert [(e.source, e.error) for e in run.errors] == [(str(inputs[4]), "EmptyDocument")]
     assert_same_tables(single, tmp_path / "tables")
+    # one file per table for each partition that wrote documents (the third held only the bad
+    # file and the copy, whose rows were dropped again), and no temporary file left
+    assert len(list((tmp_path / "tables" / "documents").glob("part-*.parquet"))) == 2
+    assert not list((tmp_path / "tables").rglob(".*"))
     # the model was loaded once per worker process
     misses = client.run(lambda: __import__("notice_nlp.classifier.classify", fromlist=["_"])
                         .load_classifier.cache_info().misses)
@@ -74,6 +82,52 @@ def test_cluster_run_equals_the_single_process_run(inputs, single, client, tmp_p
     again = tag_paths(inputs, client, tmp_path / "tables", model="keywords", as_of=AS_OF)
     assert again.documents == 0 and len(again.skipped) == 5  # appending: nothing new
     assert len(pq.read_table(tmp_path / "tables" / "documents")) == 4
+
+
+def test_a_copy_is_dropped_from_a_part_that_keeps_other_documents(inputs, client, tmp_path):
+    paths = [inputs[0], inputs[1], inputs[-1], inputs[2]]  # partitions [seed000, seed002], [copy, seed003]
+    expected = tmp_path / "single"
+    assert cli("tag", *paths, "--format", "parquet", "-o", expected, "--model", "keywords", "--as-of", AS_OF,
+               "--quiet").returncode == 0
+    run = tag_paths(paths, client, tmp_path / "tables", model="keywords", as_of=AS_OF, npartitions=2)
+    assert run.documents == 3 and run.skipped == [str(inputs[-1])]
+    assert_same_tables(expected, tmp_path / "tables", ("sentences", "issues", "documents"))
+    assert not list((tmp_path / "tables").rglob(".*"))
+
+
+def test_a_partition_writes_on_its_worker_and_returns_metadata(inputs, client, tmp_path):
+    folder = tmp_path / "tables"
+    chunk = [(0, str(inputs[0])), (1, str(inputs[4])), (2, str(inputs[1]))]
+    result = client.submit(_write_partition, chunk, model="keywords", max_chars=DEFAULT_MAX_CHARS, as_of=AS_OF,
+                           out=str(folder), skip=frozenset()).result()
+    assert [type(outcome).__name__ for _, _, outcome in result["items"]] == ["str", "ErrorRecord", "str"]
+    assert [key is None for _, key, _ in result["items"]] == [False, True, False]
+    assert result["written"]["documents"] == 2
+    assert sorted(os.path.basename(os.path.dirname(f)) for f in result["written"]["files"]) == \
+           ["documents", "errors", "issues", "sentences"]
+    assert pq.read_table(folder / "documents").column("source").to_pylist() == [str(inputs[0]), str(inputs[1])]
+
+
+def test_a_failed_partition_leaves_no_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(parquet, "FLUSH_ROWS", 1)  # a row group is in the temporary file before the failure
+
+    def documents():
+        yield notice_nlp.tag_file(SAMPLES / "seed000.txt", model="keywords", as_of=AS_OF).to_dict()
+        raise RuntimeError("the worker went away")
+
+    with pytest.raises(RuntimeError):
+        parquet.write_parquet(documents(), [], tmp_path)
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_local_workers_start_with_few_malloc_arenas_and_no_profiler():
+    def settings():
+        import dask
+        return os.environ.get("MALLOC_ARENA_MAX"), dask.config.get("distributed.worker.profile.enabled")
+
+    with local_client(1) as client:
+        assert list(client.run(settings).values()) == [("2", False)]
+    client.cluster.close()
 
 
 def test_results_back_in_input_order(inputs, client):
