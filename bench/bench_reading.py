@@ -58,6 +58,17 @@ def compare(expected: dict, got: dict) -> dict:
     return verdicts
 
 
+def timed_tag(text: str, repeats: int = 3) -> tuple[notice_nlp.Document, float]:
+    """The Document and the best of ``repeats`` wall times (as timeit does: the other runs
+    measure the machine's other work, not the parser)."""
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        doc = notice_nlp.tag(text, model="keywords")
+        best = min(best, time.perf_counter() - started)
+    return doc, best
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--zoo", default=str(REPO / "tests" / "layout_zoo.jsonl"))
@@ -69,9 +80,8 @@ def main() -> None:
     filled = right = extra = empty = outline = 0
     seconds = []
     for case in zoo:
-        started = time.perf_counter()
-        doc = notice_nlp.tag(texts[case["id"]], model="keywords")
-        seconds.append(time.perf_counter() - started)
+        doc, took = timed_tag(texts[case["id"]])
+        seconds.append(took)
         got = reading(doc)
         verdicts = compare(case, got)
         for field in META:
@@ -92,7 +102,7 @@ def main() -> None:
     print(f"{len(zoo)} notices; meta field accuracy {right / filled:.3f} ({right}/{filled} fields a reader "
           f"filled); fields filled where the reader saw none {extra}/{empty}; titled sections and issues "
           f"exact on {outline / len(zoo):.3f} of documents ({outline}/{len(zoo)})")
-    print(f"parse + tag time per notice (keyword baseline): median {statistics.median(seconds) * 1000:.1f} ms, "
+    print(f"parse + tag time per notice (keyword baseline, best of 3): median {statistics.median(seconds) * 1000:.1f} ms, "
           f"slowest {max(seconds) * 1000:.1f} ms")
 
 

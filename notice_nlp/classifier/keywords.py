@@ -7,7 +7,7 @@ The sentence's own words count fully; the issue title only breaks ties
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from .prediction import Prediction
 from ..taxonomy import category_table
@@ -38,9 +38,15 @@ def _scores(text: str) -> dict[tuple[str, str], float]:
 def cue_scores(sentence: str, context: str | None = None) -> dict[tuple[str, str], float]:
     """(category, subcategory) → matched cue length, the issue title counting less."""
     scores = _scores(sentence)
-    for key, value in _scores(context or "").items():
+    for key, value in _context_scores(context or ""):
         scores[key] = scores.get(key, 0.0) + CONTEXT_WEIGHT * value
     return scores
+
+
+@lru_cache(maxsize=4096)
+def _context_scores(context: str) -> tuple[tuple[tuple[str, str], float], ...]:
+    # every sentence of an issue shares its title: score each title once (a tuple: cached, immutable)
+    return tuple(_scores(context).items())
 
 
 @dataclass
