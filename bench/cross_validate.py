@@ -142,11 +142,13 @@ def report(records, folds, labels: LabelSpace) -> None:
     taggers = predict_records(records, "keywords")  # rule status, dates, counts (prediction replaced below)
     table = {}
     runs = {}
+    fold_figures = {}
     for folder in sorted(p for p in CV_DIR.glob("*") if p.is_dir()):
         out = load_run(folder, records, folds)
         if out is not None:
             runs[folder.name] = out
-        per_fold(folder, records, labels, cues)
+        fold_figures[folder.name] = per_fold(folder, records, labels, cues)
+    print_shared_fold_means(fold_figures)
     test_docs = set(load_splits()["test"])
     choosing = [i for i, r in enumerate(records) if r["doc_id"] not in test_docs]  # train+dev documents
     gate = labels.status_min_confidence
@@ -189,11 +191,12 @@ def report(records, folds, labels: LabelSpace) -> None:
     print(json.dumps({name: {k: m[k] for k in KEYS + ('score_ece',)} for name, m in table.items()}))
 
 
-def per_fold(folder: Path, records, labels: LabelSpace, cues) -> None:
+def per_fold(folder: Path, records, labels: LabelSpace, cues) -> dict[str, tuple[float, float, float]]:
     """Category macro/micro-F1 and subcategory accuracy of each finished fold of a run — also of a
-    run stopped before its last fold, so two recipes can be compared fold by fold."""
+    run stopped before its last fold, so two recipes can be compared fold by fold. Returns them by fold."""
     from sklearn.metrics import f1_score
     index = {r["id"]: i for i, r in enumerate(records)}
+    figures = {}
     for path in sorted(folder.glob("fold*.npz")):
         data = np.load(path)
         rows = [index[str(sid)] for sid in data["ids"] if str(sid) in index]
@@ -204,8 +207,20 @@ def per_fold(folder: Path, records, labels: LabelSpace, cues) -> None:
         gold = [records[i] for i in rows]
         cats = ([r["category"] for r in gold], [p.category for p in preds])
         sub = np.mean([(p.category, p.subcategory) == (r["category"], r["subcategory"]) for p, r in zip(preds, gold)])
-        print(f"  {folder.name} {path.stem}: {len(rows)} sentences, macro-F1 {f1_score(*cats, average='macro'):.4f}, "
-              f"micro-F1 {f1_score(*cats, average='micro'):.4f}, subcategory accuracy {sub:.4f}")
+        figures[path.stem] = (f1_score(*cats, average="macro"), f1_score(*cats, average="micro"), sub)
+        print(f"  {folder.name} {path.stem}: {len(rows)} sentences, macro-F1 {figures[path.stem][0]:.4f}, "
+              f"micro-F1 {figures[path.stem][1]:.4f}, subcategory accuracy {sub:.4f}")
+    return figures
+
+
+def print_shared_fold_means(fold_figures: dict[str, dict]) -> None:
+    """Each run's mean over the folds every run has finished: unfinished runs compared on equal terms."""
+    shared = sorted(set.intersection(*(set(f) for f in fold_figures.values() if f)) if fold_figures else set())
+    for name, figures in fold_figures.items():
+        if shared and figures:
+            macro, micro, sub = np.mean([figures[k] for k in shared], axis=0)
+            print(f"  {name} mean of {', '.join(shared)}: macro-F1 {macro:.4f}, micro-F1 {micro:.4f}, "
+                  f"subcategory accuracy {sub:.4f}")
 
 
 def status_choice(text: str, model_status: str, mode: str) -> str:
