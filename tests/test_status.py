@@ -126,8 +126,19 @@ SENTENCES = [
     ("2.构建常态化学习制度。", "none"),
     ("(一)坚持高位部署,强力推进巡察整改工作。", "none"),
     ("(二)正在推进病房改造", "in_progress"),
-    # a slogan-pair heading still reports actions when it names them
+    # a ；-ended list item or a longer slogan still reports actions when it names them
     ("1.召开乡医例会,通报相关村室,要求其他村室引以为鉴;", "completed"),
+    ("三是主持召开民主生活会,主动认领问题,深刻剖析根源。", "completed"),
+    # a two-clause slogan heading is a sub-heading (§6): strong cues only
+    ("(二)制定方案,明确任务。", "none"),
+    ("三是强化监督检查,建立长效机制。", "none"),
+    ("(二)成立领导小组,强化组织保障", "none"),
+    ("(二)已成立领导小组,强化组织保障。", "completed"),
+    # the inspection's judgement (体现了/指出了) and an aim (坚决完成) report nothing done
+    ("省委巡视是对龙华的全面政治体检,体现了省委对龙华工作的关心支持。", "none"),
+    ("区委主要领导切实履行第一责任人职责,坚决完成巡视整改政治任务。", "none"),
+    ("积极落实市委、市政府两办印发的《关于进一步完善审计整改落实工作机制的意见》。", "none"),
+    ("2024年3月印发《关于进一步完善审计整改落实工作机制的意见》。", "completed"),
     # purpose clauses are no progress report
     ("成立巡察整改工作领导小组,为全面推进整改奠定坚实基础。", "completed"),
 ]

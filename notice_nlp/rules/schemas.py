@@ -119,7 +119,7 @@ STATUS = Fields({
                             "lead_in": WORDS}),
     "deadline_completion": Fields({"window": Number(minimum=1), "verbs": WORDS}),
     "heading": Fields({"enumerator": LAYOUT_REGEX, "max_chars": Number(minimum=1),
-                       "max_clause_chars": Number(minimum=1),
+                       "max_clause_chars": Number(minimum=1), "slogan_max_clauses": Number(minimum=1),
                        "strong_cues": MapOf(Choice(STATUSES), WORDS, what="a mapping of status to words")}),
     "issue_status": Fields({
         "labels": WORDS, "subjects": WORDS, "max_bare_chars": Number(minimum=1), "bare_start": Regex(),

@@ -102,8 +102,8 @@ def _heading_re() -> re.Pattern:
 
 
 def _heading_kind(sentence: str) -> str | None:
-    """"single" for a one-clause sub-heading ("(三)全力推进整改。"), "pair" for an
-    enumerated slogan of short clauses ("一是转变思想观念，深耕心理健康服务。"), else None."""
+    """"single" for a sub-heading ("(三)全力推进整改。", "(二)制定方案,明确任务。"), "pair"
+    for a longer enumerated slogan of short clauses or a ；-ended list item, else None."""
     enum = _heading_re().match(sentence)
     if not enum:
         return None
@@ -112,7 +112,10 @@ def _heading_kind(sentence: str) -> str | None:
     clauses = re.split(r"[，,]", body)
     if len(clauses) == 1:
         return "single" if len(body) <= limits["max_chars"] else None
-    return "pair" if all(len(c) <= limits["max_clause_chars"] for c in clauses) else None
+    if not all(len(c) <= limits["max_clause_chars"] for c in clauses):
+        return None
+    list_item = sentence.rstrip().endswith(("；", ";"))
+    return "single" if len(clauses) <= limits["slogan_max_clauses"] and not list_item else "pair"
 
 
 def _check(text, what: str) -> None:
