@@ -1,11 +1,15 @@
 """Merge the annotators' written-sentence files into data/written.jsonl (training data only).
 
     python tools/build_written.py work/written/*.jsonl [--out data/written.jsonl]
+    python tools/build_written.py data/written.jsonl work/written2/*.jsonl --fill-spans   # add a batch
 
 Each line is checked against the taxonomy (tools/annotate.py, check_record), given a
 unique id and ``"source": "written"``; exact duplicates, and near-duplicates of any
 real labeled sentence (character-trigram Jaccard ≥ 0.6, so a written sentence never
-paraphrases an evaluation sentence), are dropped and counted.
+paraphrases an evaluation sentence), are dropped and counted. Lines that already carry a
+``batch`` (an earlier written.jsonl given as input) keep it; new lines get their file's
+name. ``--fill-spans`` fills the dates and counts of the new lines with the library's own
+taggers (not hand-corrected: the classifier trains on text, context and labels only).
 """
 from __future__ import annotations
 
@@ -23,7 +27,7 @@ from notice_nlp.dataset import LABELED, load_records  # noqa: E402
 
 NEAR = 0.6
 FIELDS = ("id", "doc_id", "text", "context", "category", "subcategory", "categories", "status", "dates",
-          "counts", "source", "origin", "batch")
+          "counts", "source", "origin", "batch", "sector")
 
 
 def trigrams(text: str) -> set[str]:
@@ -39,10 +43,21 @@ def near_duplicate(grams: set[str], index: dict[str, list[int]], real: list[set[
     return False
 
 
+def fill_spans(rec: dict) -> None:
+    """Dates and counts of a new written line, as the library tags them (yearless dates take
+    the sentence's first explicit year, as in the labeled set's convention)."""
+    from notice_nlp.tagging.counts import extract_counts
+    from notice_nlp.tagging.dates import explicit_years, extract_dates
+    years = explicit_years(rec["text"])
+    rec["dates"] = extract_dates(rec["text"], year=years[0][1] if years else None)
+    rec["counts"] = extract_counts(rec["text"])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("--out", type=Path, default=REPO / "data" / "written.jsonl")
+    parser.add_argument("--fill-spans", action="store_true", help="tag dates and counts of lines without a batch")
     args = parser.parse_args()
     real = [trigrams(r["text"]) for r in load_records(LABELED)]
     index: dict[str, list[int]] = {}
@@ -55,6 +70,8 @@ def main() -> int:
             if not line.strip():
                 continue
             rec = json.loads(line)
+            if args.fill_spans and not rec.get("batch"):
+                fill_spans(rec)
             if check_record(rec):
                 dropped["invalid"] += 1
             elif rec["text"] in seen:
@@ -63,7 +80,8 @@ def main() -> int:
                 dropped["near a real sentence"] += 1
             else:
                 seen.add(rec["text"])
-                rec.update(doc_id="written", source="written", batch=path.stem, id=f"written-{len(kept) + 1:05d}")
+                rec.update(doc_id="written", source="written", batch=rec.get("batch") or path.stem,
+                           origin=rec.get("origin") or "new", id=f"written-{len(kept) + 1:05d}")
                 kept.append({k: rec.get(k) for k in FIELDS})
     args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in kept), "utf-8")
     print(f"{len(kept)} written sentences → {args.out}; dropped: {dict(dropped)}")
