@@ -116,6 +116,7 @@ SENTENCES = [
     # a result with its number reports what was done
     ("诫勉8人,谈话提醒或批评教育20人。", "completed"),
     ("组织处理0人;", "completed"),
+    ("建设数据查询平台，增加数据查询报表 40 余项，实现数据信息共享。", "completed"),  # converted-document spacing
     ("2.对2020年度民主评议党员让出“优秀”的情况进行撤销并报区卫健局机关党委备案;", "completed"),
     # negated done-verbs describe the problem; 确保……完成 is an aim
     ("局党组未组织学习2021年《关于高质量打造新时代文化高地推进共同富裕示范区建设行动方案》", "none"),
