@@ -15,7 +15,7 @@ compares every finished run under ``build/cv/`` with the keyword, TF-IDF and
 zero-shot baselines on the same folds, and for each run prints per-category F1,
 status from rules / model / rule cue else model / rule cue else a model at least
 ``--status-min-confidence`` sure (also over the train+dev documents alone, where the gate
-was chosen), the cue-list share of the decoding at 0 and 0.4 (against ``--keyword-weight``), the review curve of ``score`` against the category head's flag, and the score
+was chosen), the cue-list share of the decoding at 0, 0.2 and 0.4 (against ``--keyword-weight``, 0.1), the review curve of ``score`` against the category head's flag, and the score
 temperature fitted out of fold on train+dev. ``--data`` scores the stored runs against
 another version of the labeled file (sentences are matched by id).
 """
@@ -52,7 +52,7 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=7)
     parser.add_argument("--written", help="JSONL of written sentences added to every fold's training data")
     parser.add_argument("--name", help="run name (default: from the options)")
-    parser.add_argument("--keyword-weight", type=float, default=0.2)
+    parser.add_argument("--keyword-weight", type=float, default=0.1)
     parser.add_argument("--temperature", type=float, default=0.7)
     parser.add_argument("--layers", type=int, help="keep only the encoder's first N layers")
     parser.add_argument("--context-tokens", type=int, default=8, help="cap on the context's tokens at prediction")
@@ -163,7 +163,7 @@ def report(records, folds, labels: LabelSpace) -> None:
             table[f"{name} / status {mode}"] = metrics(run)
             if mode in ("rules", f"rule cue else model >= {gate}"):  # how the gate was chosen: no test document
                 table[f"{name} / status {mode} (train+dev)"] = metrics([run[i] for i in choosing])
-        for weight in (0.0, 0.4):  # the cue-list share of the decoding, against the shipped 0.2
+        for weight in (0.0, 0.2, 0.4):  # the cue-list share of the decoding, against the shipped 0.1
             mixed = decode(out, replace(labels, keyword_weight=weight), labels.sub_mask(), cues)
             rows = [replace(t, prediction=replace(p, status=None)) for t, p in zip(taggers, mixed)]
             table[f"{name} / cue share {weight}"] = metrics(rows)  # status: the taggers' own, the rules

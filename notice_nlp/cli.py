@@ -105,6 +105,9 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("--layers", type=int, help="keep only the encoder's first N layers (faster; default all)")
     tr.add_argument("--fixed-epochs", action="store_true",
                     help="train exactly --epochs epochs (the count cross-validation chose) instead of the best dev epoch")
+    tr.add_argument("--keyword-weight", type=float, default=None,
+                    help="fix the cue lists' share of the decoding mix (default: chosen on dev; the shipped "
+                         "recipe uses the cross-validated 0.1)")
     tr.add_argument("--contrastive-epochs", type=int, default=0,
                     help="epochs of a SetFit-style contrastive stage before the heads (default 0: none)")
     tr.add_argument("--context-tokens", type=int, default=8,
@@ -184,7 +187,7 @@ def _cmd_train(args) -> int:
                  layers=args.layers, context_tokens=args.context_tokens, written=args.written,
                  status_from_model=not args.rules_only_status, status_min_confidence=args.status_min_confidence,
                  review_share=args.review_share, contrastive_epochs=args.contrastive_epochs,
-                 fixed_epochs=args.fixed_epochs)
+                 fixed_epochs=args.fixed_epochs, keyword_weight=args.keyword_weight)
     print(json.dumps(info, ensure_ascii=False))
     return 0
 

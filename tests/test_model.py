@@ -54,13 +54,16 @@ def test_train_smoke(tmp_path):
     splits = tmp_path / "splits.json"
     splits.write_text(json.dumps(small))
     info = train(Path(__file__).resolve().parents[1] / "data" / "labeled.jsonl", str(base), tmp_path / "model",
-                 epochs=1, batch_size=8, splits=splits, max_length=64, layers=2, contrastive_epochs=1)
+                 epochs=1, batch_size=8, splits=splits, max_length=64, layers=2, contrastive_epochs=1,
+                 keyword_weight=0.3)
     assert info["train_sentences"] == sum(r["doc_id"] in small["train"] for r in records)
     import onnx
     graph = onnx.load(str(tmp_path / "model" / "model.onnx")).graph
     kept = {name.split(".layer.")[1].split(".")[0] for name in (i.name for i in graph.initializer) if ".layer." in name}
     assert kept == {"0", "1"}  # only the first two encoder layers
-    assert json.loads((tmp_path / "model" / "labels.json").read_text("utf-8"))["context_tokens"] == 8
+    settings = json.loads((tmp_path / "model" / "labels.json").read_text("utf-8"))
+    assert settings["context_tokens"] == 8
+    assert settings["keyword_weight"] == info["keyword_weight"] == 0.3  # fixed, not chosen on dev
     doc = notice_nlp.tag("一、整改情况\n成立巡察整改工作领导小组。", model=str(tmp_path / "model"))
     assert is_valid(doc.sentences[0].category, doc.sentences[0].subcategory)
 

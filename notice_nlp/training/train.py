@@ -142,11 +142,12 @@ def review_threshold(out, share: float) -> float:
     return round(float(np.quantile(softmax(out["category"]).max(-1), share)), 4) if share > 0 else 0.0
 
 
-def choose_keyword_weight(records, out, labels: LabelSpace) -> tuple[float, float]:
-    """The share of the cue lists in the final mix that maximises dev macro-F1 (0 = model alone)."""
+def choose_keyword_weight(records, out, labels: LabelSpace, grid=None) -> tuple[float, float]:
+    """The share of the cue lists in the final mix that maximises dev macro-F1 (0 = model alone),
+    over ``grid`` (default 0, 0.1, …, 0.9); returns it with its dev macro-F1."""
     from dataclasses import replace
     cues = cue_distribution([r["text"] for r in records], [r.get("context") for r in records], labels)
-    grid = [round(0.1 * k, 1) for k in range(10)]
+    grid = grid or [round(0.1 * k, 1) for k in range(10)]
     scored = [(_macro_f1(records, out, replace(labels, keyword_weight=w), cues), w) for w in grid]
     best_f1, best_w = max(scored, key=lambda fw: (fw[0], -fw[1]))
     return best_w, best_f1
@@ -159,7 +160,7 @@ def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8
           fp32_copy: str | Path | None = None, layers: int | None = None, context_tokens: int = 8,
           written: str | Path | None = None, status_from_model: bool = True,
           status_min_confidence: float = 0.5, review_share: float = 0.25, contrastive_epochs: int = 0,
-          fixed_epochs: bool = False) -> dict:
+          fixed_epochs: bool = False, keyword_weight: float | None = None) -> dict:
     """Pick the epoch count on dev, then (``refit``) fit train+dev that long; export to ``out``.
 
     ``layers``: keep only the encoder's first N transformer layers (a faster model; None keeps all).
@@ -172,7 +173,8 @@ def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8
     ``contrastive_epochs``: epochs of the SetFit-style contrastive stage before the heads (0: none).
     ``fixed_epochs``: train exactly ``epochs`` epochs (the count cross-validation measured) instead
     of the epoch with the best dev macro-F1; dev still fits cue share, temperature and review
-    threshold. A dev set of a few hundred sentences moves macro-F1 by points with one sentence of
+    threshold. ``keyword_weight``: the cue lists' share of the mix, fixed (a cross-validated
+    value) instead of chosen on dev; the temperature is then fitted on dev at that share. A dev set of a few hundred sentences moves macro-F1 by points with one sentence of
     a rare category, so the cross-validated count is the steadier choice.
     ``context_tokens``: the cap on the context's tokens written into the model for run time
     (0: none). Training itself sees whole titles; 8 was chosen by ``bench/cross_validate.py
@@ -194,7 +196,8 @@ def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8
     best = log[-1] if fixed_epochs else max(log, key=lambda row: row["dev_macro_f1"])
     dev_out = _outputs(module, tokenizer, dev_set, labels)
     if fuse_keywords:
-        labels.keyword_weight, fused_f1 = choose_keyword_weight(dev_set, dev_out, labels)
+        grid = None if keyword_weight is None else [keyword_weight]
+        labels.keyword_weight, fused_f1 = choose_keyword_weight(dev_set, dev_out, labels, grid)
     labels.temperature = fit_temperature(dev_set, dev_out, labels)
     labels.review_below = review_threshold(dev_out, review_share)
     labels.status_from_model, labels.status_min_confidence = status_from_model, status_min_confidence
