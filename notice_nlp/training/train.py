@@ -173,9 +173,10 @@ def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8
     ``contrastive_epochs``: epochs of the SetFit-style contrastive stage before the heads (0: none).
     ``fixed_epochs``: train exactly ``epochs`` epochs (the count cross-validation measured) instead
     of the epoch with the best dev macro-F1; dev still fits cue share, temperature and review
-    threshold. ``keyword_weight``: the cue lists' share of the mix, fixed (a cross-validated
-    value) instead of chosen on dev; the temperature is then fitted on dev at that share. A dev set of a few hundred sentences moves macro-F1 by points with one sentence of
+    threshold. A dev set of a few hundred sentences moves macro-F1 by points with one sentence of
     a rare category, so the cross-validated count is the steadier choice.
+    ``keyword_weight``: the cue lists' share of the mix, fixed (a cross-validated value) instead
+    of chosen on dev, for the same reason; the temperature is then fitted on dev at that share.
     ``context_tokens``: the cap on the context's tokens written into the model for run time
     (0: none). Training itself sees whole titles; 8 was chosen by ``bench/cross_validate.py
     --context-tokens 8,12,16`` (out-of-fold, all documents; model card).
