@@ -2,6 +2,7 @@
 
     python bench/cross_validate.py [--folds 3] [--epochs 7] [--written data/written.jsonl --epochs 3]
                                    [--name NAME] [--layers N] [--context-tokens 8]
+                                   [--predict-context-tokens 0 ...]
 
 Folds group whole real documents (scikit-learn GroupKFold): every real sentence is
 predicted by a model that never saw its document. Written sentences (``--written``)
@@ -17,7 +18,10 @@ status from rules / model / rule cue else model / rule cue else a model at least
 ``--status-min-confidence`` sure (also over the train+dev documents alone, where the gate
 was chosen), the cue-list share of the decoding at 0, 0.2 and 0.4 (against ``--keyword-weight``, 0.1), the review curve of ``score`` against the category head's flag, and the score
 temperature fitted out of fold on train+dev. ``--data`` scores the stored runs against
-another version of the labeled file (sentences are matched by id).
+another version of the labeled file (sentences are matched by id). ``--predict-context-tokens N``
+also scores each fold's model with the context capped at N tokens at prediction only (0: whole
+issue titles), as the run ``NAME-predctxN``: the shipped model's cap can then be changed without
+retraining it, on out-of-fold evidence.
 """
 from __future__ import annotations
 
@@ -56,6 +60,8 @@ def main() -> None:
     parser.add_argument("--temperature", type=float, default=0.7)
     parser.add_argument("--layers", type=int, help="keep only the encoder's first N layers")
     parser.add_argument("--context-tokens", type=int, default=8, help="cap on the context's tokens at prediction")
+    parser.add_argument("--predict-context-tokens", type=int, nargs="*", default=[],
+                        help="also score each fold's model with these caps at prediction only (run NAME-predctxN)")
     parser.add_argument("--lr", type=float, default=8e-5)
     parser.add_argument("--contrastive-epochs", type=int, default=0,
                         help="epochs of the SetFit-style contrastive stage before the heads (0: none)")
@@ -101,9 +107,11 @@ def run_folds(name: str, records: list[dict], folds, labels: LabelSpace, args) -
     (folder / "run.json").write_text(json.dumps({**vars(args), "name": name, "written_sentences": len(written)},
                                                 indent=1), "utf-8")
     started = time.time()
+    variants = {folder: labels} | {CV_DIR / f"{name}-predctx{n}": replace(labels, context_tokens=n)
+                                   for n in args.predict_context_tokens}
     for k, (train_idx, test_idx) in enumerate(folds, 1):
-        path, key = folder / f"fold{k}.npz", fold_key(records, test_idx)
-        if path.is_file() and str(np.load(path)["key"]) == key:
+        key = fold_key(records, test_idx)
+        if all(fold_done(variant / f"fold{k}.npz", key) for variant in variants):
             print(f"{name} fold {k}: done before, skipped", flush=True)
             continue
         train = [records[i] for i in train_idx] + written
@@ -111,10 +119,16 @@ def run_folds(name: str, records: list[dict], folds, labels: LabelSpace, args) -
         module, _ = _fit(base, tokenizer, labels, train, [], args.epochs, batch_size=16, lr=args.lr,
                          head_lr=1e-3, seed=13, context_dropout=0.3, layers=args.layers,
                          contrastive_epochs=args.contrastive_epochs)
-        out = _outputs(module, tokenizer, test, labels)
-        np.savez(path, key=key, ids=np.array([r["id"] for r in test]), **out)
+        for variant, variant_labels in variants.items():  # the same fitted model, other prediction-time caps
+            variant.mkdir(parents=True, exist_ok=True)
+            out = _outputs(module, tokenizer, test, variant_labels)
+            np.savez(variant / f"fold{k}.npz", key=key, ids=np.array([r["id"] for r in test]), **out)
         print(f"{name} fold {k}/{len(folds)}: {len(train)} training sentences ({len(written)} written), "
               f"{len(test)} test sentences, {time.time() - started:.0f} s", flush=True)
+
+
+def fold_done(path: Path, key: str) -> bool:
+    return path.is_file() and str(np.load(path)["key"]) == key
 
 
 def load_run(folder: Path, records, folds=None) -> dict[str, np.ndarray] | None:

@@ -1,15 +1,16 @@
-"""Figures of the data card (data/README.md), computed from the files — never typed by hand.
+"""The agreement figures of the data card: the second annotation against the first.
 
-    python tools/datacard.py            # prints the tables as Markdown
+The card itself is printed by ``python -m notice_nlp.datacard``, which calls ``agreement()``
+here when run in a checkout (the measure needs this folder's annotation tooling).
+
+    python tools/datacard.py            # the same as python -m notice_nlp.datacard
 """
 from __future__ import annotations
 
 import json
-from collections import Counter
 from pathlib import Path
 
 from annotate import DATA, align, document_sentences, source_documents
-from notice_nlp.dataset import load_records, load_splits
 from notice_nlp.evaluate import span_scores
 
 
@@ -62,61 +63,6 @@ def _place(rec: dict, kind: str) -> None:
     _place_spans(rec, kind)
 
 
-def _table(counter: Counter, header: str) -> str:
-    lines = [f"| {header} | sentences |", "|---|---|"]
-    lines += [f"| {k} | {v} |" for k, v in counter.most_common()]
-    return "\n".join(lines)
-
-
-def _source_kind(record: dict) -> str:
-    source = record.get("source") or ""
-    return ("seeds" if "samples" in source else "web (shared corpus)" if "web_notices" in source
-            else "web (found later)" if "more_notices" in source else source)
-
-
-def source_table(records: list[dict], written: list[dict]) -> str:
-    """Documents and sentences per source: seed notices, web notices, written sentences."""
-    lines = ["| source | documents | sentences | use |", "|---|---|---|---|"]
-    by_kind: dict[str, list[dict]] = {}
-    for r in records:
-        by_kind.setdefault(_source_kind(r), []).append(r)
-    for kind, rows in by_kind.items():
-        lines.append(f"| {kind} | {len({r['doc_id'] for r in rows})} | {len(rows)} | train/dev/test by document |")
-    lines.append(f"| written (`written.jsonl`) | – | {len(written)} | training only |")
-    return "\n".join(lines)
-
-
-def card_tables() -> str:
-    records, splits = load_records(), load_splits()
-    written_path = DATA / "written.jsonl"
-    written = load_records(written_path) if written_path.is_file() else []
-    split_of = {doc: name for name in ("train", "dev", "test") for doc in splits[name]}
-    parts = [
-        f"**{len(records)} real sentences** from **{len({r['doc_id'] for r in records})} documents**, "
-        f"and {len(written)} written sentences for training only.",
-        source_table(records, written),
-        "| split | documents | sentences |\n|---|---|---|\n" + "\n".join(
-            f"| {name} | {len(splits[name])} | {sum(split_of[r['doc_id']] == name for r in records)} |"
-            for name in ("train", "dev", "test")),
-        "Test documents: " + ", ".join(splits["test"]),
-        _table(Counter(r["category"] for r in records), "category"),
-        _table(Counter(f"{r['category']}.{r['subcategory']}" for r in records), "subcategory"),
-        _table(Counter(r["status"] for r in records), "status"),
-        _table(Counter(r.get("sector") for r in records), "sector"),
-        f"Date spans: {sum(len(r['dates']) for r in records)} "
-        f"({dict(Counter(s['type'] for r in records for s in r['dates']))}); "
-        f"count spans: {sum(len(r['counts']) for r in records)}.",
-        "Written sentences:",
-        _table(Counter(f"{r['category']}.{r['subcategory']}" for r in written), "subcategory (written)"),
-        _table(Counter(r["status"] for r in written), "status (written)"),
-    ]
-    second = DATA / "annotation2"
-    if second.is_dir() and any(second.glob("*.jsonl")):
-        agree = agreement()
-        parts.append("| agreement (second annotation) | value |\n|---|---|\n" +
-                     "\n".join(f"| {k} | {v} |" for k, v in agree.items()))
-    return "\n\n".join(parts)
-
-
 if __name__ == "__main__":
-    print(card_tables())
+    from notice_nlp.datacard import main
+    raise SystemExit(main())
