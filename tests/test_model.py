@@ -55,17 +55,38 @@ def test_train_smoke(tmp_path):
     splits.write_text(json.dumps(small))
     info = train(Path(__file__).resolve().parents[1] / "data" / "labeled.jsonl", str(base), tmp_path / "model",
                  epochs=1, batch_size=8, splits=splits, max_length=64, layers=2, contrastive_epochs=1,
-                 keyword_weight=0.3)
+                 keyword_weight=0.3, context_tokens=6, run_context_tokens=0)
     assert info["train_sentences"] == sum(r["doc_id"] in small["train"] for r in records)
     import onnx
     graph = onnx.load(str(tmp_path / "model" / "model.onnx")).graph
     kept = {name.split(".layer.")[1].split(".")[0] for name in (i.name for i in graph.initializer) if ".layer." in name}
     assert kept == {"0", "1"}  # only the first two encoder layers
     settings = json.loads((tmp_path / "model" / "labels.json").read_text("utf-8"))
-    assert settings["context_tokens"] == 8
+    assert settings["context_tokens"] == info["context_tokens"] == 0  # the run-time cap
+    assert info["train_context_tokens"] == 6
     assert settings["keyword_weight"] == info["keyword_weight"] == 0.3  # fixed, not chosen on dev
     doc = notice_nlp.tag("一、整改情况\n成立巡察整改工作领导小组。", model=str(tmp_path / "model"))
     assert is_valid(doc.sentences[0].category, doc.sentences[0].subcategory)
+
+
+def test_training_clips_contexts_as_cross_validation_does(monkeypatch):
+    """The model is fitted with the same context cap that bench/cross_validate.py fits its folds with."""
+    transformers = pytest.importorskip("transformers")
+    from notice_nlp.training import train as training
+
+    seen = []
+
+    def fitting(base, tokenizer, labels, *args, **kwargs):
+        seen.append(labels.context_tokens)
+        raise RuntimeError("stop after the first fit")
+
+    monkeypatch.setattr(training, "_fit", fitting)
+    monkeypatch.setattr(training, "resolve_base_model", lambda name: name)
+    monkeypatch.setattr(transformers.AutoTokenizer, "from_pretrained", lambda name: None)
+    with pytest.raises(RuntimeError, match="first fit"):
+        training.train(Path(__file__).resolve().parents[1] / "data" / "labeled.jsonl", "base", "unused",
+                       context_tokens=5, run_context_tokens=0)
+    assert seen == [5]
 
 
 def test_setfit_loss_rewards_grouping_by_subcategory():

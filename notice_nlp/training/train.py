@@ -160,7 +160,8 @@ def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8
           fp32_copy: str | Path | None = None, layers: int | None = None, context_tokens: int = 8,
           written: str | Path | None = None, status_from_model: bool = True,
           status_min_confidence: float = 0.5, review_share: float = 0.25, contrastive_epochs: int = 0,
-          fixed_epochs: bool = False, keyword_weight: float | None = None) -> dict:
+          fixed_epochs: bool = False, keyword_weight: float | None = None,
+          run_context_tokens: int | None = None) -> dict:
     """Pick the epoch count on dev, then (``refit``) fit train+dev that long; export to ``out``.
 
     ``layers``: keep only the encoder's first N transformer layers (a faster model; None keeps all).
@@ -177,9 +178,11 @@ def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8
     a rare category, so the cross-validated count is the steadier choice.
     ``keyword_weight``: the cue lists' share of the mix, fixed (a cross-validated value) instead
     of chosen on dev, for the same reason; the temperature is then fitted on dev at that share.
-    ``context_tokens``: the cap on the context's tokens written into the model for run time
-    (0: none). Training itself sees whole titles; 8 was chosen by ``bench/cross_validate.py
-    --context-tokens 8,12,16`` (out-of-fold, all documents; model card).
+    ``context_tokens``: the cap on the issue title's tokens (0: none) in training, on dev and at
+    run time, as ``bench/cross_validate.py --context-tokens`` fits and scores its folds (until
+    2026-12-08 training saw whole titles, so the shipped recipe was not the cross-validated one).
+    ``run_context_tokens``: a different cap for run time only (default: the same), chosen out of
+    fold by ``bench/cross_validate.py --predict-context-tokens``.
     """
     from transformers import AutoTokenizer
 
@@ -187,7 +190,8 @@ def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8
     train_set, dev_set = split_records(records, "train", manifest), split_records(records, "dev", manifest)
     extra = load_records(written) if written else []
     train_set = train_set + extra
-    labels = LabelSpace(categories(), subcategories(), list(STATUSES), max_length, prefix=prefix)
+    labels = LabelSpace(categories(), subcategories(), list(STATUSES), max_length, prefix=prefix,
+                        context_tokens=context_tokens)
     base_model = resolve_base_model(base_model)
     tokenizer = AutoTokenizer.from_pretrained(base_model)
     hyper = dict(batch_size=batch_size, lr=lr, head_lr=head_lr, seed=seed, context_dropout=context_dropout,
@@ -215,7 +219,8 @@ def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8
         module, _ = _fit(base_model, tokenizer, labels, train_set + dev_set, [], best["epoch"], **hyper)
         info["refit_sentences"] = len(train_set) + len(dev_set)
     info["train_seconds"] = round(time.time() - started)
-    labels.context_tokens = info["context_tokens"] = context_tokens
+    info["train_context_tokens"] = context_tokens
+    labels.context_tokens = info["context_tokens"] = context_tokens if run_context_tokens is None else run_context_tokens
     if fp32_copy:
         _save(module, tokenizer, labels, Path(fp32_copy), False, {"note": f"fp32 twin of {out}"})
     return _save(module, tokenizer, labels, Path(out), quantize, info)
