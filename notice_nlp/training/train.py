@@ -180,7 +180,7 @@ def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8
     of chosen on dev, for the same reason; the temperature is then fitted on dev at that share.
     ``context_tokens``: the cap on the issue title's tokens (0: none) in training, on dev and at
     run time, as ``bench/cross_validate.py --context-tokens`` fits and scores its folds (until
-    2026-12-08 training saw whole titles, so the shipped recipe was not the cross-validated one).
+    2026-12-07 training saw whole titles, so the shipped recipe was not the cross-validated one).
     ``run_context_tokens``: a different cap for run time only (default: the same), chosen out of
     fold by ``bench/cross_validate.py --predict-context-tokens``.
     """
