@@ -9,7 +9,8 @@
 3. zero-shot: the base encoder (multilingual-e5-small, not fine-tuned), each
    sentence labelled with the subcategory whose description (Chinese names and
    cues of taxonomy.md) is nearest by cosine;
-4. the fine-tuned model, with and without its cue-list mix.
+4. the fine-tuned model, with and without its cue-list mix, with whole issue titles, and
+   without its category prior correction.
 Prints category macro/micro F1, subcategory accuracy and status macro-F1 for each.
 """
 from __future__ import annotations
@@ -106,6 +107,7 @@ def main() -> None:
     rows["fine-tuned"] = metrics(model_run)
     rows["encoder alone"] = metrics(variant(test, args.model, keyword_weight=0.0))
     rows["whole titles"] = metrics(variant(test, args.model, context_tokens=0))
+    rows["no prior fix"] = metrics(variant(test, args.model, category_prior_shift=[]))
     keys = ("macro_f1", "micro_f1", "subcategory_accuracy", "status_macro_f1", "status_accuracy")
     print(f"{args.split}: {rows['keywords']['sentences']} sentences, {rows['keywords']['documents']} documents")
     print(f"{'system':14s} " + " ".join(f"{k:>21s}" for k in keys))

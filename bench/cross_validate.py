@@ -17,7 +17,9 @@ zero-shot baselines on the same folds, and for each run prints per-category F1,
 status from rules / model / rule cue else model / rule cue else a model at least
 ``--status-min-confidence`` sure (also over the train+dev documents alone, where the gate
 was chosen), the cue-list share of the decoding at 0, 0.2 and 0.4 (against ``--keyword-weight``, 0.1), the review curve of ``score`` against the category head's flag, and the score
-temperature fitted out of fold on train+dev. ``--data`` scores the stored runs against
+temperature fitted out of fold on train+dev, and the decoding the shipped model uses (``NAME /
+prior-corrected``: each fold's category prior correction, its real training sentences against
+those plus the run's written sentences, as ``notice-nlp train`` stores it). ``--data`` scores the stored runs against
 another version of the labeled file (sentences are matched by id). ``--predict-context-tokens N``
 also scores each fold's model with the context capped at N tokens at prediction only (0: whole
 issue titles), as the run ``NAME-predctxN``: the shipped model's cap can then be changed without
@@ -43,7 +45,7 @@ from notice_nlp.dataset import LABELED, load_records, load_splits  # noqa: E402
 from notice_nlp.evaluate import expected_calibration_error, metrics, predict_records  # noqa: E402
 from notice_nlp.classifier.model import OUTPUTS, LabelSpace, cue_distribution, decode, softmax  # noqa: E402
 from notice_nlp.tagging.status import detect_status  # noqa: E402
-from notice_nlp.training.train import fit_temperature  # noqa: E402
+from notice_nlp.training.train import category_prior_shift, fit_temperature  # noqa: E402
 from notice_nlp.taxonomy import STATUSES, categories, subcategories  # noqa: E402
 
 KEYS = ("macro_f1", "micro_f1", "subcategory_accuracy", "status_macro_f1", "status_accuracy")
@@ -177,6 +179,11 @@ def report(records, folds, labels: LabelSpace) -> None:
             table[f"{name} / status {mode}"] = metrics(run)
             if mode in ("rules", f"rule cue else model >= {gate}"):  # how the gate was chosen: no test document
                 table[f"{name} / status {mode} (train+dev)"] = metrics([run[i] for i in choosing])
+        shifted = prior_corrected(out, records, folds, CV_DIR / name, labels)
+        if shifted is not None:  # the shipped decoding: each fold's category prior correction
+            rows = [replace(t, prediction=replace(p, status=None))
+                    for t, p in zip(taggers, decode(shifted, labels, labels.sub_mask(), cues))]
+            table[f"{name} / prior-corrected"] = metrics(rows)
         for weight in (0.0, 0.2, 0.4):  # the cue-list share of the decoding, against the shipped 0.1
             mixed = decode(out, replace(labels, keyword_weight=weight), labels.sub_mask(), cues)
             rows = [replace(t, prediction=replace(p, status=None)) for t, p in zip(taggers, mixed)]
@@ -200,9 +207,26 @@ def report(records, folds, labels: LabelSpace) -> None:
     cats = [c for c in categories() if any(r["category"] == c for r in records)]
     print(f"{'system':58s} " + " ".join(f"{c[:10]:>10s}" for c in cats))
     for name, m in table.items():
-        if name.endswith("status rules") or "/" not in name:
+        if name.endswith(("status rules", "prior-corrected")) or "/" not in name:
             print(f"{name:58s} " + " ".join(f"{m['category'][c]['f1']:10.4f}" for c in cats))
     print(json.dumps({name: {k: m[k] for k in KEYS + ('score_ece',)} for name, m in table.items()}))
+
+
+def prior_corrected(out: dict[str, np.ndarray], records, folds, folder: Path,
+                    labels: LabelSpace) -> dict[str, np.ndarray] | None:
+    """The run's logits with each fold's category prior correction added, as ``notice-nlp train``
+    stores it: the fold's real training sentences against those plus the run's written sentences
+    (``run.json``; a ``-predctxN`` run uses its parent's). None for a run without written sentences."""
+    info_path = CV_DIR / folder.name.split("-predctx")[0] / "run.json"
+    written_path = json.loads(info_path.read_text("utf-8")).get("written") if info_path.is_file() else None
+    if not written_path or not (REPO / written_path).is_file():
+        return None
+    written = load_records(REPO / written_path)
+    category = out["category"].copy()
+    for train_idx, test_idx in folds:
+        real = [records[i] for i in train_idx]
+        category[test_idx] += np.asarray(category_prior_shift(real, real + written, labels.categories))
+    return {**out, "category": category}
 
 
 def per_fold(folder: Path, records, labels: LabelSpace, cues) -> dict[str, tuple[float, float, float]]:

@@ -113,6 +113,8 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("--context-tokens", type=int, default=8,
                     help="give the encoder only the context's first N tokens, in training and at run time "
                          "(0: all; default 8)")
+    tr.add_argument("--no-prior-correction", action="store_true",
+                    help="do not correct the category head for the written sentences' share of each category")
     tr.add_argument("--run-context-tokens", type=int, default=None,
                     help="a different cap at run time only (default: --context-tokens)")
     tr.set_defaults(func=_cmd_train)
@@ -191,7 +193,7 @@ def _cmd_train(args) -> int:
                  status_from_model=not args.rules_only_status, status_min_confidence=args.status_min_confidence,
                  review_share=args.review_share, contrastive_epochs=args.contrastive_epochs,
                  fixed_epochs=args.fixed_epochs, keyword_weight=args.keyword_weight,
-                 run_context_tokens=args.run_context_tokens)
+                 run_context_tokens=args.run_context_tokens, prior_correction=not args.no_prior_correction)
     print(json.dumps(info, ensure_ascii=False))
     return 0
 

@@ -1,7 +1,9 @@
 """The shipped fine-tuned classifier and the training command."""
 import json
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import notice_nlp
@@ -161,3 +163,32 @@ def test_unknown_key_in_labels_json_is_a_model_error(tmp_path):
     (tmp_path / "labels.json").write_text("{not json", "utf-8")
     with pytest.raises(ModelError, match="unreadable"):
         LabelSpace.load(tmp_path)
+
+
+def test_prior_shift_undoes_the_written_share():
+    from notice_nlp.training.train import category_prior_shift
+
+    real = [{"category": "rectification"}] * 8 + [{"category": "other"}] * 2
+    written = [{"category": "other"}] * 30
+    shift = dict(zip(["rectification", "other"], category_prior_shift(real, real + written, ["rectification", "other"])))
+    assert shift["rectification"] > 0 > shift["other"]  # other is far commoner in training than in notices
+    assert category_prior_shift(real, real, ["rectification", "other"]) == [0.0, 0.0]
+
+
+def test_prior_shift_moves_the_decoded_category():
+    from notice_nlp.classifier.model import LabelSpace, decode
+
+    labels = LabelSpace(["a", "b"], ["a.x", "b.y"], ["none"])
+    out = {"category": np.array([[0.2, 0.0]]), "subcategory": np.zeros((1, 2)), "multilabel": np.zeros((1, 2)),
+           "status": np.zeros((1, 1))}
+    assert decode(out, labels, labels.sub_mask())[0].category == "a"
+    shifted = replace(labels, category_prior_shift=[0.0, 0.5])
+    assert decode(out, shifted, labels.sub_mask())[0].category == "b"
+
+
+def test_label_space_without_prior_shift_still_loads(tmp_path):
+    from notice_nlp.classifier.model import LabelSpace
+
+    settings = {"categories": ["a"], "subcategories": ["a.x"], "statuses": ["none"]}
+    (tmp_path / "labels.json").write_text(json.dumps(settings))
+    assert LabelSpace.load(tmp_path).category_prior_shift == []

@@ -8,7 +8,7 @@ category, subcategory, multi-label categories and status.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +48,10 @@ class LabelSpace:
     # this (0: never). Set by training at the dev quantile that flags a quarter of sentences;
     # out of fold it caught far more category errors than a cut on ``score`` (model card).
     review_below: float = 0.0
+    # Per category, log p(real) - log p(fitted): the written sentences make rare categories far
+    # more common in training than in real notices, and adding this to the category head's
+    # logits undoes that shift of the prior (Saerens et al. 2002). Empty: no correction.
+    category_prior_shift: list[float] = field(default_factory=list)
 
     @classmethod
     def load(cls, folder: Path) -> "LabelSpace":
@@ -135,9 +139,11 @@ def subcategory_distribution(out: dict[str, np.ndarray], mask: np.ndarray) -> np
 
 def label_distribution(out: dict[str, np.ndarray], labels: LabelSpace, mask: np.ndarray,
                        cues: np.ndarray | None = None) -> np.ndarray:
-    """The final distribution over full labels: the heads' joint, mixed with the cue lists where one
-    matched, then tempered (p^(1/T), renormalised) so that the top probability is calibrated;
+    """The final distribution over full labels: the heads' joint (the category head corrected for
+    the training prior, ``category_prior_shift``), mixed with the cue lists where one matched, then tempered (p^(1/T), renormalised) so that the top probability is calibrated;
     the temperature never changes which label is on top."""
+    if labels.category_prior_shift:
+        out = {**out, "category": out["category"] + np.asarray(labels.category_prior_shift, dtype=out["category"].dtype)}
     joint = subcategory_distribution(out, mask)
     if cues is not None and labels.keyword_weight > 0:
         has_cue = cues.sum(axis=1, keepdims=True) > 0

@@ -136,6 +136,16 @@ def fit_temperature(records, out, labels: LabelSpace) -> float:
     return min((round(0.5 + 0.1 * k, 2) for k in range(46)), key=nll)  # 0.5 … 5.0
 
 
+def category_prior_shift(real: list[dict], fitted: list[dict], categories: list[str]) -> list[float]:
+    """log p(category) among the real sentences minus the same among the sentences the model is
+    fitted on (real + written), add-one smoothed; all zeros when no written sentence joined."""
+    def log_prior(rows):
+        counts = Counter(r["category"] for r in rows)
+        values = np.array([counts[c] + 1.0 for c in categories])
+        return np.log(values / values.sum())
+    return [round(float(v), 4) for v in log_prior(real) - log_prior(fitted)]
+
+
 def review_threshold(out, share: float) -> float:
     """The category-head confidence below which ``share`` of these sentences fall."""
     from ..classifier.model import softmax
@@ -161,7 +171,7 @@ def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8
           written: str | Path | None = None, status_from_model: bool = True,
           status_min_confidence: float = 0.5, review_share: float = 0.25, contrastive_epochs: int = 0,
           fixed_epochs: bool = False, keyword_weight: float | None = None,
-          run_context_tokens: int | None = None) -> dict:
+          run_context_tokens: int | None = None, prior_correction: bool = True) -> dict:
     """Pick the epoch count on dev, then (``refit``) fit train+dev that long; export to ``out``.
 
     ``layers``: keep only the encoder's first N transformer layers (a faster model; None keeps all).
@@ -183,6 +193,8 @@ def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8
     2026-12-07 training saw whole titles, so the shipped recipe was not the cross-validated one).
     ``run_context_tokens``: a different cap for run time only (default: the same), chosen out of
     fold by ``bench/cross_validate.py --predict-context-tokens``.
+    ``prior_correction``: store ``category_prior_shift`` (real against fitted category prior), so
+    that the written sentences' share of rare categories does not bias run-time decoding.
     """
     from transformers import AutoTokenizer
 
@@ -200,6 +212,9 @@ def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8
     module, log = _fit(base_model, tokenizer, labels, train_set, dev_set, epochs, keep_best=not fixed_epochs, **hyper)
     best = log[-1] if fixed_epochs else max(log, key=lambda row: row["dev_macro_f1"])
     dev_out = _outputs(module, tokenizer, dev_set, labels)
+    if prior_correction and extra:  # set before the cue share and temperature, which are fitted with it
+        real = train_set[:len(train_set) - len(extra)] + dev_set
+        labels.category_prior_shift = category_prior_shift(real, real + extra, labels.categories)
     if fuse_keywords:
         grid = None if keyword_weight is None else [keyword_weight]
         labels.keyword_weight, fused_f1 = choose_keyword_weight(dev_set, dev_out, labels, grid)
@@ -214,7 +229,7 @@ def train(data: str | Path, base_model: str, out: str | Path, *, epochs: int = 8
             "review_below": labels.review_below, "status_from_model": status_from_model,
             "status_min_confidence": status_min_confidence,
             "dev_macro_f1_with_keywords": round(fused_f1, 4) if fuse_keywords else None, "refit": refit,
-            "fixed_epochs": fixed_epochs}
+            "fixed_epochs": fixed_epochs, "category_prior_shift": labels.category_prior_shift}
     if refit:  # the test split stays untouched; dev only chose the epoch count
         module, _ = _fit(base_model, tokenizer, labels, train_set + dev_set, [], best["epoch"], **hyper)
         info["refit_sentences"] = len(train_set) + len(dev_set)
